@@ -30,7 +30,7 @@ class ActiveCheckerTest {
 
   private static HealthPolicy fast() {
     return HealthPolicy.builder().inter(Duration.ofMillis(30)).fastInter(Duration.ofMillis(20))
-        .downInter(Duration.ofMillis(40)).checkTimeout(Duration.ofMillis(500)).rise(2).fall(2).spreadPercent(10)
+        .downInter(Duration.ofMillis(40)).checkTimeout(Duration.ofSeconds(2)).rise(2).fall(2).spreadPercent(10)
         .build();
   }
 
@@ -93,7 +93,7 @@ class ActiveCheckerTest {
     } finally {
       server.stop(0);
     }
-    assertTrue(requests.get() >= 3, "one 503 took it down (h = rise), two 302 brought it up");
+    assertTrue(requests.get() >= 2, "coming back UP from h = 0 took two passed checks (rise 2)");
   }
 
   @Test
