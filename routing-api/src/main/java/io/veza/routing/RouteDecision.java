@@ -1,5 +1,6 @@
 package io.veza.routing;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -124,12 +125,32 @@ public final class RouteDecision {
     if (requestCookieRewriter != null) {
       return requestCookieRewriter.rewrite(request, this);
     }
-    return CookieHeaders.copy(request);
+    return copyCookieHeaders(request);
   }
 
   /** How the backend's own {@code Set-Cookie} for the persistence cookie is to be treated. */
   public ResponseCookieAction responseCookieAction() {
     return responseCookieAction;
+  }
+
+  /** The request's {@code Cookie} header values as strings, in order; never throws on a misbehaving view. */
+  static List<String> copyCookieHeaders(RequestView request) {
+    List<String> out = new ArrayList<>();
+    if (request == null) {
+      return out;
+    }
+    try {
+      int n = request.headerCount("Cookie");
+      for (int i = 0; i < n; i++) {
+        CharSequence v = request.header("Cookie", i);
+        if (v != null) {
+          out.add(v.toString());
+        }
+      }
+    } catch (RuntimeException e) {
+      // a broken view is treated as carrying no cookie
+    }
+    return out;
   }
 
   @Override
