@@ -37,7 +37,7 @@ import java.util.function.Function;
  * <ol>
  *   <li>persistence cookie: the first server in declaration order whose cookie value equals the request's and
  *       that is cookie-eligible (not DOWN, not MAINT; DRAIN and weight 0 still accepted) wins
- *       ({@link Reason#PERSISTED}); {@code option persist} also accepts a DOWN (not MAINT) server;
+ *       ({@link Reason#PERSISTED}); {@code option persist} also accepts a DOWN or MAINT server (HAProxy's rule);
  *   <li>stick table ({@code stick on}): a stored server that is cookie-eligible ({@link Reason#STICK_TABLE});
  *   <li>the balance algorithm over the load-balancing set ({@link Reason#BALANCED} / {@link Reason#HASHED});
  *       backups only when no active server is usable ({@link Reason#BACKUP}); a cookie naming a DOWN server
@@ -651,7 +651,7 @@ public final class BackendPool implements AutoCloseable {
       return this;
     }
 
-    /** {@code option persist}: a cookie (or stick entry) naming a DOWN server still goes to it (not MAINT). */
+    /** {@code option persist}: a cookie (or stick entry) naming a DOWN or MAINT server still goes to it, as in HAProxy. */
     public Builder persist(boolean persist) {
       this.persist = persist;
       return this;

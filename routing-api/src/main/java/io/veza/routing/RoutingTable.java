@@ -112,15 +112,16 @@ final class RoutingTable implements CookieBinding.Eligibility {
 
   /**
    * Persistence eligibility (cookie and stick table): not DOWN and not MAINT, so DRAIN, weight 0 and backups keep
-   * their sticky clients; with {@code option persist} a DOWN server is accepted too, but never one in MAINT (an
-   * operator's maintenance drains persistent traffic as well, like HAProxy's {@code disable server}).
+   * their sticky clients. With {@code option persist} any server is accepted, DOWN or MAINT alike: HAProxy's
+   * {@code http_manage_client_side_cookies} accepts the cookie when {@code srv->cur_state != SRV_ST_STOPPED ||
+   * (be->options & PR_O_PERSIST)}, and a server in maintenance is {@code SRV_ST_STOPPED} as well.
    */
   @Override
   public boolean cookieUsable(int server) {
     if (snapshot.isCookieEligible(server)) {
       return true;
     }
-    return layout.persist && snapshot.adminState(server) != io.veza.routing.health.AdminState.MAINT;
+    return layout.persist;
   }
 
   /** Round-robin pick, or NONE if the load-balancing set is empty. */
