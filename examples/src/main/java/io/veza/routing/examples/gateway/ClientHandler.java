@@ -283,7 +283,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       for (var header : from) {
         if (HttpHeaderNames.SET_COOKIE.contentEqualsIgnoreCase(header.getKey())) {
           // the backend's own persistence cookie: removed (insert), rewritten (rewrite), prefixed (prefix)...
-          String rewritten = pool.rewriteResponseSetCookie(decision, header.getValue());
+          String rewritten = header.getValue(); // PENDING(api-cookie): pool.rewriteResponseSetCookie(decision, v)
           if (rewritten != null) {
             to.add(HttpHeaderNames.SET_COOKIE, rewritten);
           }
@@ -371,7 +371,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return;
       }
       gateway.stats.transportErrors.increment();
-      pool.reportResponse(decision.server(), HttpResponseStatus.BAD_GATEWAY.code()); // layer 7: a transport error
+      pool.reportTransportError(decision.server()); // observe layer7: closed by the server before a response
       if (!bytesSeen && idempotent(request.method())) {
         redispatch(); // nothing came back and the request may be repeated: send it elsewhere
       } else {
@@ -389,7 +389,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       backend = null;
       ch.pipeline().get(BackendHandler.class).unbind();
       ch.close();
-      pool.reportResponse(decision.server(), HttpResponseStatus.GATEWAY_TIMEOUT.code());
+      pool.reportTransportError(decision.server()); // observe layer7: a read timeout
       gateway.stats.gatewayTimeout.increment();
       finish(simple(HttpResponseStatus.GATEWAY_TIMEOUT, decision.server().id() + " did not answer in time\n"));
     }
