@@ -70,7 +70,6 @@ public final class BackendPool implements AutoCloseable {
   private final Balance balance;
   private final KeyHasher keyHasher;
   private final boolean redispatch;
-  private final boolean persist;
   private final boolean shutdownSessionsOnMarkedDown;
   private final boolean shutdownBackupSessionsOnMarkedUp;
   private final PoolLayout layout;
@@ -78,7 +77,17 @@ public final class BackendPool implements AutoCloseable {
   private final SessionRegistry sessions;
   private final StickTable stickTable;
   /** decisions[reason][server]: preallocated decisions that carry nothing request-specific. */
-  private final RouteDecision[][] decisions;
+  private final RouteDecision[][][] decisions;
+  private static final int REWRITE = 1;
+  private static final int WITH_SET_COOKIE = 2;
+  private static final ThreadLocal<CookieMatch> MATCH = ThreadLocal.withInitial(CookieMatch::new);
+  private final InstantSource wallClock;
+  private final CookieBinding cookies;
+  private final boolean rewritesRequestCookies;
+  private final ResponseCookieAction responseCookieAction;
+  /** Per server, the undated Set-Cookie constant of insert mode (identity-compared), or null. */
+  private final String[] staticSetCookies;
+  private final RouteDecision.RequestCookieRewriter requestCookieRewriter = this::forwardedCookieHeaders;
   private final RouteDecision noServer;
   private final Consumer<HealthSnapshot> snapshotListener = this::install;
   private final HealthListener sessionListener = this::onHealthEvent;
@@ -98,10 +107,19 @@ public final class BackendPool implements AutoCloseable {
     this.balance = b.balance;
     this.keyHasher = b.keyHasher;
     this.redispatch = b.redispatch;
-    this.persist = b.persist;
     this.shutdownSessionsOnMarkedDown = b.shutdownSessionsOnMarkedDown;
     this.shutdownBackupSessionsOnMarkedUp = b.shutdownBackupSessionsOnMarkedUp;
-    this.layout = new PoolLayout(servers, b.allBackups, balance.isHash());
+    this.layout = new PoolLayout(servers, b.allBackups, balance.isHash(), b.persist);
+    this.wallClock = b.wallClock;
+    List<String> cookieValues = new ArrayList<>();
+    for (Server s : servers) {
+      cookieValues.add(s.cookieValue());
+    }
+    this.cookies = b.cookie == null ? null : CookieBinding.bind(b.cookie, cookieValues);
+    this.rewritesRequestCookies = b.cookie != null
+        && ((b.cookie.mode() == CookiePersistence.Mode.INSERT && b.cookie.indirect())
+            || b.cookie.mode() == CookiePersistence.Mode.PREFIX);
+    this.responseCookieAction = responseCookieAction(b.cookie);
     HealthTracker.Builder tb = HealthTracker.builder().ticker(b.ticker);
     for (Server s : servers) {
       tb.addServer(s.id(), s.weight(), s.healthPolicy());
@@ -113,13 +131,28 @@ public final class BackendPool implements AutoCloseable {
     this.sessions = new SessionRegistry(servers, b.sessionCloseExecutor, b.sessionCloseErrorHandler);
     this.stickTable = b.stickKey == null ? null
         : new StickTable(b.stickKey, b.stickMaxSize, b.stickExpireAfterIdle, b.ticker);
-    this.decisions = new RouteDecision[REASONS.length][servers.size()];
-    for (Reason reason : REASONS) {
-      if (reason == Reason.NO_SERVER) {
-        continue;
-      }
-      for (Server s : servers) {
-        decisions[reason.ordinal()][s.index()] = RouteDecision.plain(s, reason);
+    this.staticSetCookies = new String[servers.size()];
+    this.decisions = new RouteDecision[4][REASONS.length][servers.size()];
+    boolean nocache = b.cookie != null && b.cookie.nocache();
+    for (Server s : servers) {
+      String setCookie = cookies == null ? null
+          : cookies.setCookie(s.index(), new CookieMatch(), true, false, 0);
+      // the undated Set-Cookie is a per-server constant: dated ones are built per request instead
+      staticSetCookies[s.index()] = b.cookie != null && (b.cookie.maxIdleSeconds() != 0 || b.cookie.maxLifeSeconds() != 0)
+          ? null : setCookie;
+      for (int variant = 0; variant < 4; variant++) {
+        boolean rewrite = (variant & REWRITE) != 0;
+        boolean withCookie = (variant & WITH_SET_COOKIE) != 0;
+        if ((rewrite && !rewritesRequestCookies) || (withCookie && staticSetCookies[s.index()] == null)) {
+          continue;
+        }
+        for (Reason reason : REASONS) {
+          if (reason != Reason.NO_SERVER) {
+            String sc = withCookie ? staticSetCookies[s.index()] : null;
+            decisions[variant][reason.ordinal()][s.index()] = new RouteDecision(s, reason, sc, sc != null && nocache,
+                rewrite ? requestCookieRewriter : null, responseCookieAction);
+          }
+        }
       }
     }
     this.noServer = RouteDecision.plain(null, Reason.NO_SERVER);
@@ -164,22 +197,169 @@ public final class BackendPool implements AutoCloseable {
    */
   public RouteDecision route(RequestView request) {
     RoutingTable t = table;
+    CookieMatch m = null;
+    if (cookies != null && request != null) {
+      m = matchCookies(request, t);
+      if (m.server >= 0) {
+        // HAProxy: a cookie-designated server is "direct"; stick rules do not override it but still store it
+        RouteDecision d = cookieDecision(Reason.PERSISTED, m.server, m, request);
+        storeStick(request, d.server());
+        return d;
+      }
+    }
     String stickKey = null;
     if (stickTable != null && request != null) {
       stickKey = stickTable.key(request);
       if (stickKey != null) {
         Server stuck = stickTable.lookup(stickKey);
-        if (stuck != null && isPersistable(t.snapshot, stuck.index())) {
-          return decision(Reason.STICK_TABLE, stuck.index());
+        if (stuck != null && t.cookieUsable(stuck.index())) {
+          return cookieDecision(Reason.STICK_TABLE, stuck.index(), m, request);
         }
       }
     }
     int picked = balance(t, request, RoutingTable.NONE);
-    RouteDecision d = picked < 0 ? noServer : decision(pickedReason(picked), pickedServer(picked));
-    if (stickKey != null && d.server() != null) {
+    if (picked < 0) {
+      return noServer;
+    }
+    Reason reason = pickedReason(picked);
+    if (m != null) {
+      if (m.status == CookieMatch.DOWN) {
+        reason = Reason.COOKIE_SERVER_DOWN;
+      } else if (m.status != CookieMatch.NONE) {
+        reason = Reason.INVALID_COOKIE; // unknown value, bad signature, maxidle/maxlife expiry
+      }
+    }
+    RouteDecision d = cookieDecision(reason, pickedServer(picked), m, request);
+    if (stickKey != null) {
       stickTable.store(stickKey, d.server());
     }
     return d;
+  }
+
+  /** Reads the persistence cookie of every {@code Cookie} header in order into the thread's reusable match. */
+  private CookieMatch matchCookies(RequestView request, RoutingTable t) {
+    CookieMatch m = MATCH.get().reset();
+    try {
+      long now = nowSeconds();
+      int n = request.headerCount("Cookie");
+      for (int i = 0; i < n; i++) {
+        cookies.match(request.header("Cookie", i), t, false, now, m);
+      }
+    } catch (RuntimeException e) {
+      m.reset(); // a misbehaving view carries no cookie
+    }
+    return m;
+  }
+
+  private long nowSeconds() {
+    return Math.floorDiv(wallClock.millis(), 1000L);
+  }
+
+  /**
+   * The decision for {@code server} with what the cookie configuration requires: a preallocated instance unless a
+   * dated cookie must be written.
+   */
+  private RouteDecision cookieDecision(Reason reason, int server, CookieMatch m, RequestView request) {
+    if (cookies == null) {
+      return decisions[0][reason.ordinal()][server];
+    }
+    if (m == null) {
+      m = MATCH.get().reset();
+    }
+    boolean rewrite = rewritesRequestCookies && m.status != CookieMatch.NONE;
+    String setCookie;
+    try {
+      setCookie = cookies.setCookie(server, m, isPost(request), false, nowSeconds());
+    } catch (RuntimeException e) {
+      setCookie = null;
+    }
+    int variant = rewrite ? REWRITE : 0;
+    if (setCookie == null) {
+      return decisions[variant][reason.ordinal()][server];
+    }
+    if (setCookie == staticSetCookies[server]) {
+      return decisions[variant | WITH_SET_COOKIE][reason.ordinal()][server];
+    }
+    return new RouteDecision(servers.get(server), reason, setCookie, cookies.nocache(),
+        rewrite ? requestCookieRewriter : null, responseCookieAction);
+  }
+
+  private static boolean isPost(RequestView request) {
+    try {
+      return request != null && "POST".equals(request.method());
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private void storeStick(RequestView request, Server server) {
+    if (stickTable != null) {
+      String key = stickTable.key(request);
+      if (key != null) {
+        stickTable.store(key, server);
+      }
+    }
+  }
+
+  private List<String> forwardedCookieHeaders(RequestView request, RouteDecision decision) {
+    List<String> out = new ArrayList<>();
+    for (String header : RouteDecision.copyCookieHeaders(request)) {
+      String forwarded = cookies.forwardedCookieHeader(header);
+      if (forwarded != null) {
+        out.add(forwarded);
+      }
+    }
+    return out;
+  }
+
+  private static ResponseCookieAction responseCookieAction(CookiePersistence cookie) {
+    if (cookie == null) {
+      return ResponseCookieAction.NONE;
+    }
+    if (cookie.preserve()) {
+      return ResponseCookieAction.PRESERVE;
+    }
+    switch (cookie.mode()) {
+      case INSERT:
+        return ResponseCookieAction.DELETE;
+      case REWRITE:
+        return ResponseCookieAction.REWRITE;
+      case PREFIX:
+        return ResponseCookieAction.PREFIX;
+      default:
+        return ResponseCookieAction.NONE;
+    }
+  }
+
+  /**
+   * Applies the cookie configuration to one {@code Set-Cookie} header value of the backend's response (HAProxy
+   * {@code http_manage_server_side_cookies}): returns the value to forward (the same instance when unchanged), or
+   * {@code null} when the header must be removed. For the persistence cookie: {@code preserve} leaves it,
+   * {@code insert} removes it (ours replaces it), {@code rewrite} replaces its value by the server's, {@code prefix}
+   * prepends {@code SRV~}; spaces around {@code =} are removed from every cookie, as HAProxy does. Without cookie
+   * persistence, or for a decision without server, returns {@code backendSetCookie}.
+   */
+  public String rewriteResponseSetCookie(RouteDecision decision, String backendSetCookie) {
+    if (cookies == null || decision == null || decision.server() == null || backendSetCookie == null
+        || !owns(decision.server())) {
+      return backendSetCookie;
+    }
+    return cookies.rewriteSetCookie(backendSetCookie, decision.server().index(),
+        decision.reason() == Reason.PERSISTED);
+  }
+
+  /**
+   * Whether a backend {@code Set-Cookie} value sets the persistence cookie itself. With
+   * {@link ResponseCookieAction#PRESERVE} the gateway must then not add {@link RouteDecision#setCookie()}
+   * (HAProxy {@code preserve}). False without cookie persistence.
+   */
+  public boolean isPersistenceSetCookie(CharSequence backendSetCookie) {
+    return cookies != null && backendSetCookie != null && cookies.isOurSetCookie(backendSetCookie);
+  }
+
+  /** The cookie persistence configuration, if any. */
+  public Optional<CookiePersistence> cookie() {
+    return Optional.ofNullable(cookies == null ? null : cookies.config());
   }
 
   /**
@@ -203,12 +383,10 @@ public final class BackendPool implements AutoCloseable {
     if (picked < 0) {
       return noServer;
     }
-    RouteDecision d = decision(Reason.REDISPATCHED, pickedServer(picked));
-    if (stickTable != null && request != null) {
-      String key = stickTable.key(request);
-      if (key != null) {
-        stickTable.store(key, d.server());
-      }
+    CookieMatch m = cookies != null && request != null ? matchCookies(request, t) : null;
+    RouteDecision d = cookieDecision(Reason.REDISPATCHED, pickedServer(picked), m, request);
+    if (request != null) {
+      storeStick(request, d.server());
     }
     return d;
   }
@@ -247,18 +425,6 @@ public final class BackendPool implements AutoCloseable {
 
   private static int pickedServer(int picked) {
     return picked & 0xFFFFFF;
-  }
-
-  private RouteDecision decision(Reason reason, int server) {
-    return decisions[reason.ordinal()][server];
-  }
-
-  /** Cookie / stick-table eligibility: not DOWN and not MAINT; with {@code persist} DOWN is accepted. */
-  private boolean isPersistable(HealthSnapshot s, int server) {
-    if (s.isCookieEligible(server)) {
-      return true;
-    }
-    return persist && s.adminState(server) != AdminState.MAINT;
   }
 
   /** Passive health, {@code observe layer4}: a connection to {@code server} was established. */
@@ -413,6 +579,7 @@ public final class BackendPool implements AutoCloseable {
     private final String name;
     private final List<ServerSpec> specs = new ArrayList<>();
     private Balance balance = Balance.roundRobin();
+    private CookiePersistence cookie;
     private KeyHasher keyHasher = KeyHashers.xxh3();
     private boolean redispatch;
     private boolean persist;
@@ -456,6 +623,16 @@ public final class BackendPool implements AutoCloseable {
     /** The balance algorithm (default {@link Balance#roundRobin()}). */
     public Builder balance(Balance balance) {
       this.balance = Objects.requireNonNull(balance, "balance");
+      return this;
+    }
+
+    /**
+     * Cookie persistence ({@code cookie SERVERID insert indirect nocache} and the rest of HAProxy's grammar);
+     * default none. Server cookie values come from {@link ServerSpec#cookie(String)}, or from the
+     * {@code dynamic} key and the server address when the server sets none.
+     */
+    public Builder cookie(CookiePersistence cookie) {
+      this.cookie = Objects.requireNonNull(cookie, "cookie");
       return this;
     }
 
@@ -575,7 +752,7 @@ public final class BackendPool implements AutoCloseable {
       ImmutableList.Builder<Server> list = ImmutableList.builderWithExpectedSize(specs.size());
       for (ServerSpec spec : specs) {
         int index = seen.size();
-        Server s = spec.toServer(index, defaultHealthPolicy, name);
+        Server s = spec.toServer(index, defaultHealthPolicy, name, cookie);
         if (seen.putIfAbsent(s.id(), index) != null) {
           throw new IllegalArgumentException(
               "server id must be unique, was duplicate " + Balance.quote(s.id()) + " (pool " + name + ")");
@@ -635,7 +812,7 @@ public final class BackendPool implements AutoCloseable {
       return this;
     }
 
-    private Server toServer(int index, HealthPolicy defaultPolicy, String pool) {
+    private Server toServer(int index, HealthPolicy defaultPolicy, String pool, CookiePersistence persistence) {
       String where = " (pool " + pool + ", server #" + index + ")";
       if (id == null || id.isEmpty()) {
         throw new IllegalArgumentException("server id must be non-empty, was " + Balance.quote(id) + where);
@@ -647,20 +824,12 @@ public final class BackendPool implements AutoCloseable {
       if (weight < 0 || weight > Server.MAX_WEIGHT) {
         throw new IllegalArgumentException("server weight must be in [0, 256], was " + weight + where);
       }
-      if (cookie != null) {
-        if (cookie.isEmpty()) {
-          throw new IllegalArgumentException("server cookie must be non-empty, was \"\"" + where);
-        }
-        for (int i = 0; i < cookie.length(); i++) {
-          char c = cookie.charAt(i);
-          // RFC 6265 cookie-octet, and '|' / '~' which separate dates and prefix values in HAProxy's formats
-          if (c <= 0x20 || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\' || c == '|' || c == '~') {
-            throw new IllegalArgumentException(
-                "server cookie must be cookie-octets without '|' or '~', was " + Balance.quote(cookie) + where);
-          }
-        }
+      String value = persistence == null ? cookie
+          : persistence.serverCookie(cookie, address.getAddress(), address.getPort());
+      if (value != null && value.isEmpty()) {
+        throw new IllegalArgumentException("server cookie must be non-empty, was \"\"" + where);
       }
-      return new Server(index, id, address, cookie, weight, backup,
+      return new Server(index, id, address, value, weight, backup,
           healthPolicy == null ? defaultPolicy : healthPolicy);
     }
   }

@@ -13,8 +13,9 @@ final class PoolLayout {
   final boolean[] isBackup;
   final boolean allBackups;
   final boolean hashing;
+  final boolean persist;
 
-  PoolLayout(List<Server> servers, boolean allBackups, boolean hashing) {
+  PoolLayout(List<Server> servers, boolean allBackups, boolean hashing, boolean persist) {
     int n = servers.size();
     int nb = 0;
     for (Server s : servers) {
@@ -41,5 +42,6 @@ final class PoolLayout {
     }
     this.allBackups = allBackups;
     this.hashing = hashing;
+    this.persist = persist;
   }
 }

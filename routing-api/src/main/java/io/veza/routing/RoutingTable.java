@@ -20,7 +20,7 @@ import io.veza.routing.hash.JumpSelector;
  * balanceable, weight = {@code effectiveWeight / max configured active weight}; and one over the backups for
  * {@code allbackups}.
  */
-final class RoutingTable {
+final class RoutingTable implements CookieBinding.Eligibility {
   static final int NONE = -1;
 
   final HealthSnapshot snapshot;
@@ -108,6 +108,19 @@ final class RoutingTable {
       }
     }
     return any ? b.build() : null;
+  }
+
+  /**
+   * Persistence eligibility (cookie and stick table): not DOWN and not MAINT, so DRAIN, weight 0 and backups keep
+   * their sticky clients; with {@code option persist} a DOWN server is accepted too, but never one in MAINT (an
+   * operator's maintenance drains persistent traffic as well, like HAProxy's {@code disable server}).
+   */
+  @Override
+  public boolean cookieUsable(int server) {
+    if (snapshot.isCookieEligible(server)) {
+      return true;
+    }
+    return layout.persist && snapshot.adminState(server) != io.veza.routing.health.AdminState.MAINT;
   }
 
   /** Round-robin pick, or NONE if the load-balancing set is empty. */

@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * sequential algorithm, whatever the number of threads (each counter value is taken by exactly one pick).
  *
  * <p>Fairness guarantee: since {@code current_i = m * w_i - W * count_i} after {@code m} picks, and
- * {@code -W < current_i < (n - 1) * W} at all times, any window of {@code m} consecutive picks gives server
- * {@code i} a count within {@code (-(n - 1), 1)} of {@code m * w_i / W} (proved in the class's property tests),
- * and exactly {@code w_i / gcd} per aligned period. Compared with HAProxy's {@code roundrobin} ("dynamic
+ * {@code -W < current_i < (n - 1) * W} at all times (the chosen server had the largest value, at least
+ * {@code W / n}, before losing {@code W}; the values sum to 0), the first {@code m} picks give server {@code i} a
+ * count within {@code (-max(1, n - 1), 1)} of {@code m * w_i / W}, any window of {@code m} consecutive picks a
+ * count within {@code n} of it, and each aligned period exactly {@code w_i / gcd} (checked by the property
+ * tests). Compared with HAProxy's {@code roundrobin} ("dynamic
  * weighted round robin", a tree of servers keyed by their next position): both interleave servers by weight
  * and follow weight changes (slow start) on the fly; this one restarts its period when the table changes
  * (a health event), which shifts each server's count by less than {@code n} per change.

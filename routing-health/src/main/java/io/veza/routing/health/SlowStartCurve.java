@@ -13,7 +13,8 @@ import com.google.common.base.Preconditions;
  *       {@code BE_WEIGHT_SCALE} 16).
  *   <li>{@link #envoy(double, double)}: {@code weight * max((t/S)^(1/aggression), minWeightPercent/100)}, Envoy's
  *       {@code aggression} (default 1.0, linear) and {@code min_weight_percent} (default 10). It changes
- *       continuously; the tracker publishes it in steps of {@code S/64}.
+ *       continuously in Envoy; here {@code t} is sampled in 64 steps ({@code t = floor(64*t/S)*S/64}) so a ramp
+ *       publishes at most 64 snapshots.
  * </ul>
  *
  * <p>Immutable and thread-safe.
@@ -86,7 +87,8 @@ public final class SlowStartCurve {
     if (!envoy) {
       return (step(t, windowNanos, 16) + 1) / 16.0;
     }
-    double timeFactor = (double) t / windowNanos;
+    // sampled in ENVOY_STEPS steps so that a snapshot is published at most that many times per ramp
+    double timeFactor = step(t, windowNanos, ENVOY_STEPS) / (double) ENVOY_STEPS;
     double shaped = aggression == 1.0 ? timeFactor : Math.pow(timeFactor, 1.0 / aggression);
     return Math.max(shaped, minWeightPercent / 100.0);
   }
