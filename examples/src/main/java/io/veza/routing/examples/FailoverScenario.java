@@ -114,12 +114,17 @@ public final class FailoverScenario implements AutoCloseable {
   void step0AllUp() throws InterruptedException {
     header("step 0", "all servers UP per the health tracker (first checks passed: full health)");
     boolean allFull = await(Duration.ofSeconds(10), () -> allServers().stream().allMatch(ServerStatus::isFullHealth));
+    for (HealthEvent e : platform.events.all()) {
+      say("  event: %s %s %s", e.serverId(), e.kind(), e.cause());
+    }
     for (ServerStatus s : allServers()) {
       say("  %-16s up=%s health=%d/%d admin=%s weight=%.3f", s.id(), s.up(), s.health(), s.rise() + s.fall() - 1,
           s.admin(), s.effectiveWeight());
     }
     check("step 0", "every server is UP at full health", allFull && allServers().stream().allMatch(ServerStatus::up),
         allServers().size() + " servers");
+    check("step 0", "no server changed state since start (no failed first check)", platform.events.size() == 0,
+        platform.events.size() + " transitions");
   }
 
   void step1Baseline() throws InterruptedException {
@@ -321,6 +326,7 @@ public final class FailoverScenario implements AutoCloseable {
       if (k >= buckets) {
         break;
       }
+      fresh.clearCookies();
       Exchange e = fresh.get(WHOAMI); // no SERVERID sent: balanced by round robin over effective weights
       allOk &= e.ok();
       total[k]++;

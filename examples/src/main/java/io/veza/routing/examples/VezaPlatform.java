@@ -5,6 +5,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.veza.routing.Balance;
 import io.veza.routing.BackendPool;
+import io.veza.routing.CookiePersistence;
 import io.veza.routing.RequestView;
 import io.veza.routing.examples.backend.ApiBackend;
 import io.veza.routing.examples.backend.StreamServer;
@@ -48,7 +49,7 @@ public final class VezaPlatform implements AutoCloseable {
 
     /** Shortened for the demo: same fall/rise, 25x faster. */
     public static Timings demo() {
-      return new Timings(Duration.ofMillis(200), 3, 2, Duration.ofSeconds(3), Duration.ofMillis(150));
+      return new Timings(Duration.ofMillis(200), 3, 2, Duration.ofSeconds(3), Duration.ofMillis(500));
     }
 
     @Override
@@ -86,7 +87,10 @@ public final class VezaPlatform implements AutoCloseable {
         .build();
     apiPool = apiPool(timings, api1.address(), api2.address(), events);
     streamPool = streamPool(timings, stream1.address(), stream2.address(), events);
-    // option httpchk GET /api/v1/health on every server of both pools
+    // option httpchk GET /api/v1/health on every server of both pools. A cold JDK HttpClient needs longer than a
+    // short check timeout for its first request, which would fail the first check and (a new server starts at
+    // h = rise) take the server DOWN at once, as HAProxy would: warm the client up first.
+    warmUp(probeClient, List.of(api1, api2, stream1, stream2));
     apiPool.startChecks(healthProbe(apiPool, probeClient));
     streamPool.startChecks(healthProbe(streamPool, probeClient));
     gateway = Gateway.builder()
@@ -123,7 +127,7 @@ public final class VezaPlatform implements AutoCloseable {
         .server(API_1, api1, s -> s.cookie("api1"))
         .server(API_2, api2, s -> s.cookie("api2"))
         .balance(Balance.roundRobin())
-        // PENDING(api-cookie): .cookie(CookiePersistence.parse("cookie SERVERID insert indirect nocache").build())
+        .cookie(CookiePersistence.parse("cookie " + PERSISTENCE_COOKIE + " insert indirect nocache").build())
         .redispatch(true)
         .shutdownSessionsOnMarkedDown(true)
         .defaultHealthPolicy(health)
@@ -161,7 +165,7 @@ public final class VezaPlatform implements AutoCloseable {
    */
   static CharSequence trackId(RequestView request) {
     CharSequence uri = request.uri();
-    if (uri == null || uri.length() <= 5 || !"/hls/".contentEquals(uri.subSequence(0, 5))) {
+    if (uri == null || uri.length() <= 5 || !startsWith(uri, "/hls/")) {
       return null;
     }
     int end = 5;
@@ -171,12 +175,35 @@ public final class VezaPlatform implements AutoCloseable {
     return end == 5 ? null : CharBuffer.wrap(uri, 5, end);
   }
 
+  private static boolean startsWith(CharSequence s, String prefix) {
+    for (int i = 0; i < prefix.length(); i++) {
+      if (s.charAt(i) != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** {@code option httpchk GET /api/v1/health}: passes on 2xx/3xx, a new request per check. */
   static io.veza.routing.health.Probe healthProbe(BackendPool pool, HttpClient client) {
     return Probes.http(client, i -> {
       InetSocketAddress a = pool.servers().get(i).address();
       return URI.create("http://" + a.getHostString() + ":" + a.getPort() + ApiBackend.HEALTH_PATH);
     }).requestTimeout(Duration.ofMillis(Math.max(1, pool.health().policy(0).checkTimeout().toMillis()))).build();
+  }
+
+  private static void warmUp(HttpClient client, List<? extends io.veza.routing.examples.backend.NettyBackend> backends)
+      throws InterruptedException {
+    for (var backend : backends) {
+      InetSocketAddress a = backend.address();
+      try {
+        client.send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://" + a.getHostString() + ":" + a.getPort() + ApiBackend.HEALTH_PATH))
+            .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(backend.id() + " does not answer its health check", e);
+      }
+    }
   }
 
   public Gateway gateway() {

@@ -60,6 +60,7 @@ public final class ApiBackend extends NettyBackend {
     p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
         .websocketPath(WEBSOCKET_PATH)
         .checkStartsWith(true)
+        .sendCloseFrame(null) // stop() must look like a killed process: no close frame, the connection just drops
         .build()));
     p.addLast(new EchoHandler());
   }

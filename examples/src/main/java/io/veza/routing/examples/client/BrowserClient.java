@@ -67,6 +67,11 @@ public final class BrowserClient implements AutoCloseable {
     return header.toString();
   }
 
+  /** Forgets every cookie, as a new browser would arrive. */
+  public synchronized void clearCookies() {
+    jar.clear();
+  }
+
   /** Stores a {@code Set-Cookie} header value (name=value; attributes...) in the jar. */
   public synchronized void acceptSetCookie(String setCookie) {
     int semicolon = setCookie.indexOf(';');

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.veza.routing.BackendPool;
+import io.veza.routing.ResponseCookieAction;
 import io.veza.routing.RouteDecision;
 import io.veza.routing.Server;
 import java.net.InetSocketAddress;
@@ -280,19 +281,23 @@ final class ClientHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void copyResponseHeaders(HttpHeaders from, HttpHeaders to) {
+      boolean backendSetsOurs = false;
       for (var header : from) {
         if (HttpHeaderNames.SET_COOKIE.contentEqualsIgnoreCase(header.getKey())) {
           // the backend's own persistence cookie: removed (insert), rewritten (rewrite), prefixed (prefix)...
-          String rewritten = header.getValue(); // PENDING(api-cookie): pool.rewriteResponseSetCookie(decision, v)
+          String rewritten = pool.rewriteResponseSetCookie(decision, header.getValue());
           if (rewritten != null) {
             to.add(HttpHeaderNames.SET_COOKIE, rewritten);
           }
+          backendSetsOurs |= pool.isPersistenceSetCookie(header.getValue());
         } else if (!isHopByHop(header.getKey()) && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(header.getKey())) {
           to.add(header.getKey(), header.getValue());
         }
       }
       // cookie insert: (re-)pin the client; nocache: keep shared caches from storing its cookie
-      if (decision.setCookie() != null) {
+      // (with insert preserve, a backend that sets the cookie itself keeps the last word)
+      boolean preserved = backendSetsOurs && decision.responseCookieAction() == ResponseCookieAction.PRESERVE;
+      if (decision.setCookie() != null && !preserved) {
         to.add(HttpHeaderNames.SET_COOKIE, decision.setCookie());
         if (decision.cacheControlPrivate()) {
           to.add(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.PRIVATE);

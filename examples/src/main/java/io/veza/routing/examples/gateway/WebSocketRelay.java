@@ -63,7 +63,7 @@ final class WebSocketRelay {
       stats.sessionsShutDownByPool.increment();
       end();
       backend.close();
-      closeClient(GOING_AWAY, "server " + serverId + " marked DOWN");
+      closeClient(GOING_AWAY, "server " + serverId + " is out (shutdown-sessions)");
     });
   }
 
