@@ -1,0 +1,69 @@
+package io.veza.routing.examples;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.veza.routing.Server;
+import io.veza.routing.examples.client.BrowserClient;
+import io.veza.routing.examples.client.ReliableWebSocket;
+import io.veza.routing.health.AdminState;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code on-marked-down shutdown-sessions} through the gateway: when the pool takes a server out (here: MAINT, which
+ * the pool treats like DOWN), the WebSocket sessions the gateway registered on it are closed by the gateway with
+ * 1001, the clients reconnect to the other server with a new cookie, and no message is lost.
+ */
+class SessionShutdownTest {
+  @Test
+  void sessionsOnAServerTakenOutAreClosedByThePoolAndReconnectElsewhere() throws Exception {
+    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (VezaPlatform platform = VezaPlatform.start(FailoverScenarioTest.TIMINGS);
+         BrowserClient browser = new BrowserClient("s1", platform.gatewayUri(), http, loops,
+             VezaPlatform.PERSISTENCE_COOKIE)) {
+      assertEquals(200, browser.get(FailoverScenario.WHOAMI).status());
+      String pinned = browser.exchanges().get(0).servedBy();
+      Server server = platform.apiPool.server(pinned).orElseThrow();
+      Server other = platform.apiPool.servers().stream().filter(s -> s != server).findFirst().orElseThrow();
+      ReliableWebSocket ws = browser.openWebSocket("/ws", Duration.ofSeconds(5));
+      for (int i = 0; i < 5; i++) {
+        ws.send("before " + i);
+      }
+      assertTrue(ws.awaitAllAcked(Duration.ofSeconds(5)));
+      assertEquals(1, platform.apiPool.sessionCount(server), "the gateway registered the session");
+
+      platform.apiPool.health().setAdminState(server.index(), AdminState.MAINT);
+      assertTrue(ws.awaitDisconnects(1, Duration.ofSeconds(5)), "the pool's shutdown closed the session");
+      for (int i = 0; i < 5; i++) {
+        ws.send("after " + i); // queued while reconnecting, sent after
+      }
+      assertTrue(ws.awaitAllAcked(Duration.ofSeconds(5)), "all messages answered after the reconnect");
+
+      List<ReliableWebSocket.Disconnect> disconnects = ws.disconnects();
+      assertAll(
+          () -> assertEquals(1, disconnects.size()),
+          () -> assertEquals(1001, disconnects.get(0).closeCode(), "close frame sent by the gateway"),
+          () -> assertTrue(disconnects.get(0).reason().contains(server.id()), disconnects.get(0).reason()),
+          () -> assertEquals(other.id(), ws.lastServer()),
+          () -> assertEquals(other.cookieValue(), browser.pin(), "re-pinned by the 101's Set-Cookie"),
+          () -> assertNotEquals(server.cookieValue(), browser.pin()),
+          () -> assertEquals(10, ws.acks().size()),
+          () -> assertEquals(0, ws.pendingCount()),
+          () -> assertEquals(1, platform.gateway.stats().sessionsShutDownByPool()),
+          () -> assertEquals(0, platform.apiPool.sessionCount(server)),
+          () -> assertEquals(1, platform.apiPool.sessionCount(other)));
+    } finally {
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+  }
+}
