@@ -1,3 +1,10 @@
-/** Jump consistent hash, key hashing and health-aware consistent selection. No dependencies. */
+/**
+ * Jump consistent hash, key hashing and health-aware consistent selection. No dependencies.
+ *
+ * <p>The only exported package is {@code io.veza.routing.hash}: {@link io.veza.routing.hash.JumpHash},
+ * {@link io.veza.routing.hash.KeyHasher} / {@link io.veza.routing.hash.KeyHashers} and
+ * {@link io.veza.routing.hash.JumpSelector}.
+ */
 module io.veza.routing.hash {
+  exports io.veza.routing.hash;
 }

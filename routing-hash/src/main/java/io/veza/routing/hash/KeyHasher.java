@@ -1,0 +1,62 @@
+package io.veza.routing.hash;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A 64-bit hash of routing keys (track ids, session ids, ...), defined over bytes.
+ *
+ * <p>Every method hashes a byte sequence with the algorithm the instance was created for (see
+ * {@link KeyHashers}), so the result can be recomputed by any other implementation of that algorithm, in any
+ * language:
+ * <ul>
+ *   <li>{@link #hash(CharSequence)} hashes the UTF-8 encoding of the characters: exactly the bytes of
+ *       {@code key.toString().getBytes(StandardCharsets.UTF_8)} (an unpaired surrogate becomes {@code '?'}),
+ *       with no length prefix and no terminator. It encodes on the fly and does not allocate;</li>
+ *   <li>{@link #hash(byte[])}, {@link #hash(byte[], int, int)} and {@link #hash(ByteBuffer)} hash the bytes as
+ *       given.</li>
+ * </ul>
+ * So {@code hash("abc") == hash("abc".getBytes(UTF_8))} for every string.
+ *
+ * <p><b>Thread-safety:</b> implementations are immutable and stateless; every method is safe to call from any
+ * number of threads and allocates nothing. A {@code null} key is a programming error and throws
+ * {@link NullPointerException}.
+ */
+public interface KeyHasher {
+
+  /**
+   * Hashes the UTF-8 encoding of {@code key} (same bytes as {@code String.getBytes(UTF_8)}, unpaired surrogates
+   * encoded as {@code '?'}), without allocating. ASCII-only keys take a fast path.
+   *
+   * @param key the characters to hash
+   * @return the 64-bit hash
+   */
+  long hash(CharSequence key);
+
+  /**
+   * Hashes all bytes of {@code key}.
+   *
+   * @param key the bytes to hash
+   * @return the 64-bit hash
+   */
+  long hash(byte[] key);
+
+  /**
+   * Hashes {@code length} bytes of {@code key} starting at {@code offset}.
+   *
+   * @param key the bytes
+   * @param offset index of the first byte
+   * @param length number of bytes
+   * @return the 64-bit hash
+   * @throws IndexOutOfBoundsException if the range is not inside {@code key}
+   */
+  long hash(byte[] key, int offset, int length);
+
+  /**
+   * Hashes the remaining bytes of {@code key}, from its position to its limit, without moving the position and
+   * independent of the buffer's byte order. Heap, direct and read-only buffers are supported.
+   *
+   * @param key the bytes
+   * @return the 64-bit hash
+   */
+  long hash(ByteBuffer key);
+}
