@@ -29,7 +29,7 @@ public final class ComparisonReport {
   /** The algorithms in the report: ours first, then the comparison algorithms, then the negative baseline. */
   static List<Router.Factory> factories() {
     List<Router.Factory> all = new ArrayList<>();
-    // OUR_SELECTOR
+    all.addAll(OurSelector.factories());
     all.add(KetamaRing.factory());
     all.add(Rendezvous.factory());
     all.add(Maglev.factory());
