@@ -27,7 +27,7 @@ public final class ComparisonReport {
   private ComparisonReport() {}
 
   /** The algorithms in the report: ours first, then the comparison algorithms, then the negative baseline. */
-  static List<Router.Factory> factories() {
+  public static List<Router.Factory> factories() {
     List<Router.Factory> all = new ArrayList<>();
     all.addAll(OurSelector.factories());
     all.add(KetamaRing.factory());
@@ -35,6 +35,19 @@ public final class ComparisonReport {
     all.add(Maglev.factory());
     all.add(FilteredJump.factory());
     return all;
+  }
+
+  /**
+   * The factory with the given {@link Router.Factory#id()}.
+   *
+   * @throws IllegalArgumentException naming the id if there is none
+   */
+  public static Router.Factory factory(String id) {
+    return factories().stream()
+        .filter(f -> f.id().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("algorithm must be one of "
+            + factories().stream().map(Router.Factory::id).toList() + ", was " + id));
   }
 
   /** One row of the report. */

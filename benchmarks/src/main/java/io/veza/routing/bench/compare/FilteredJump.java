@@ -23,6 +23,11 @@ public final class FilteredJump implements Router {
   public static Router.Factory factory() {
     return new Router.Factory() {
       @Override
+      public String id() {
+        return "filteredJump";
+      }
+
+      @Override
       public String name() {
         return "jump over up-list (wrong)";
       }

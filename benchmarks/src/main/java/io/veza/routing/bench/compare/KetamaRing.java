@@ -40,6 +40,11 @@ public final class KetamaRing implements Router {
   public static Router.Factory factory() {
     return new Router.Factory() {
       @Override
+      public String id() {
+        return "ketama";
+      }
+
+      @Override
       public String name() {
         return "ketama ring (160 pts)";
       }

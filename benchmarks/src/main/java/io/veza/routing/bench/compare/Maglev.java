@@ -29,6 +29,11 @@ public final class Maglev implements Router {
   public static Router.Factory factory() {
     return new Router.Factory() {
       @Override
+      public String id() {
+        return "maglev";
+      }
+
+      @Override
       public String name() {
         return "maglev (M=65537)";
       }

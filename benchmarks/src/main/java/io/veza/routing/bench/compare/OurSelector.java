@@ -19,6 +19,11 @@ final class OurSelector implements Router {
   static List<Router.Factory> factories() {
     return List.of(new Router.Factory() {
       @Override
+      public String id() {
+        return "veza";
+      }
+
+      @Override
       public String name() {
         return "veza JumpSelector";
       }

@@ -24,6 +24,11 @@ public final class Rendezvous implements Router {
   public static Router.Factory factory() {
     return new Router.Factory() {
       @Override
+      public String id() {
+        return "rendezvous";
+      }
+
+      @Override
       public String name() {
         return "rendezvous (HRW)";
       }

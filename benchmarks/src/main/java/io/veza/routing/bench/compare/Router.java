@@ -25,7 +25,10 @@ public interface Router {
   /** Builds routers of one algorithm. */
   interface Factory {
 
-    /** A short name for tables, e.g. {@code "maglev"}. */
+    /** A short identifier for command lines and JMH parameters, e.g. {@code "maglev"}. */
+    String id();
+
+    /** A descriptive name for tables, e.g. {@code "maglev (M=65537)"}. */
     String name();
 
     /**

@@ -46,6 +46,22 @@ class DisruptionTest {
   }
 
   /**
+   * Ours (JumpSelector): exactly the failed server's keys move (each re-jumps to its next usable candidate);
+   * with all servers up the selection is the jump hash, whose bucket shares are exactly 1/n, so the moved
+   * count is Binomial(K, 1/n); the bound is 5 standard deviations.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {2, 10, 100})
+  void oursMovesExactlyTheFailedServersKeys(int n) {
+    double[] r = movedAndExcess(OurSelector.factories().get(0), n);
+    assertEquals(0.0, r[1], "keys moved between surviving servers");
+    assertEquals(r[2], r[0], "moved fraction equals the failed server's share");
+    double p = 1.0 / n;
+    double sigma = Math.sqrt(p * (1 - p) / KEYS);
+    assertTrue(Math.abs(r[0] - p) <= 5 * sigma, () -> "moved " + r[0] + ", ideal " + p + " +- " + 5 * sigma);
+  }
+
+  /**
    * Ketama ring: exactly the failed server's keys move. A server's share is the sum of the 160 arcs that end
    * at its points; arcs are close to i.i.d. exponential, so the share is about Gamma(160, 1/(160 n)), with a
    * relative standard deviation of 1/sqrt(160) = 7.9 %. The bound is 5 of those (plus key sampling noise).
