@@ -1,0 +1,101 @@
+package io.veza.routing.hash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.dynatrace.hash4j.hashing.Hasher64;
+import com.dynatrace.hash4j.hashing.Hashing;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * {@link KeyHashers} against hash4j's independent XXH3-64 / XXH64 over {@code String.getBytes(UTF_8)}: random
+ * strings of every length 0..300 (every XXH3 size class: 0, 1-3, 4-8, 9-16, 17-128, 129-240, >240) mixing ASCII,
+ * Latin-1, other BMP characters, surrogate pairs and unpaired surrogates; random byte arrays up to several
+ * 1024-byte blocks; random seeds.
+ */
+class KeyHasherProperties {
+
+  @Provide
+  Arbitrary<String> keys() {
+    Arbitrary<Character> chars = Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(8, Arbitraries.chars().range((char) 0, (char) 0x7F)),
+        net.jqwik.api.Tuple.of(2, Arbitraries.chars().range((char) 0x80, (char) 0x7FF)),
+        net.jqwik.api.Tuple.of(2, Arbitraries.chars().range((char) 0x800, (char) 0xFFFF)), // incl. lone surrogates
+        net.jqwik.api.Tuple.of(1, Arbitraries.chars().range(Character.MIN_SURROGATE, Character.MAX_SURROGATE)));
+    Arbitrary<String> mixed = chars.list().ofMinSize(0).ofMaxSize(300)
+        .map(l -> {
+          StringBuilder b = new StringBuilder(l.size());
+          l.forEach(b::append);
+          return b.toString();
+        });
+    Arbitrary<String> withPairs = Arbitraries.integers().between(0x10000, Character.MAX_CODE_POINT)
+        .list().ofMaxSize(80)
+        .flatMap(cps -> Arbitraries.strings().ascii().ofMaxLength(60).map(prefix -> {
+          StringBuilder b = new StringBuilder(prefix);
+          cps.forEach(b::appendCodePoint);
+          return b.toString();
+        }));
+    Arbitrary<String> ascii = Arbitraries.strings().ascii().ofMinLength(0).ofMaxLength(300);
+    return Arbitraries.oneOf(mixed, withPairs, ascii);
+  }
+
+  @Property(tries = 1000)
+  void xxh3OfCharsIsXxh3OfUtf8Bytes(@ForAll("keys") String key, @ForAll long seed) {
+    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+    assertEquals(Hashing.xxh3_64().hashBytesToLong(utf8), KeyHashers.xxh3().hash(key));
+    assertEquals(Hashing.xxh3_64(seed).hashBytesToLong(utf8), KeyHashers.xxh3(seed).hash(key));
+    assertEquals(KeyHashers.xxh3(seed).hash(utf8), KeyHashers.xxh3(seed).hash(new StringBuilder(key)));
+  }
+
+  @Property(tries = 1000)
+  void xxh64OfCharsIsXxh64OfUtf8Bytes(@ForAll("keys") String key, @ForAll long seed) {
+    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+    assertEquals(Hashing.xxh64().hashBytesToLong(utf8), KeyHashers.xxh64().hash(key));
+    assertEquals(Hashing.xxh64(seed).hashBytesToLong(utf8), KeyHashers.xxh64(seed).hash(key));
+  }
+
+  /** Every length 0..300 explicitly, so every XXH3 size class and every tail length is hit. */
+  @Property(tries = 1000)
+  void everyLengthOfEveryKind(@ForAll @IntRange(min = 0, max = 300) int length, @ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 3) int kind) {
+    StringBuilder b = new StringBuilder(length);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    while (b.length() < length) {
+      switch (kind) {
+        case 0 -> b.append((char) random.nextInt(0x80));
+        case 1 -> b.append((char) random.nextInt(0x80, 0x800));
+        case 2 -> b.appendCodePoint(random.nextInt(0x10000, Character.MAX_CODE_POINT + 1));
+        default -> b.append((char) random.nextInt(0x10000)); // anything, incl. unpaired surrogates
+      }
+    }
+    String key = b.toString();
+    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+    assertEquals(Hashing.xxh3_64(seed).hashBytesToLong(utf8), KeyHashers.xxh3(seed).hash(key));
+    assertEquals(Hashing.xxh64(seed).hashBytesToLong(utf8), KeyHashers.xxh64(seed).hash(key));
+  }
+
+  @Property(tries = 1000)
+  void bytesAndBuffersMatchHash4j(@ForAll @Size(max = 5000) byte[] key, @ForAll long seed) {
+    check(Hashing.xxh3_64(seed), KeyHashers.xxh3(seed), key);
+    check(Hashing.xxh64(seed), KeyHashers.xxh64(seed), key);
+  }
+
+  private static void check(Hasher64 reference, KeyHasher hasher, byte[] key) {
+    long expected = reference.hashBytesToLong(key);
+    assertEquals(expected, hasher.hash(key));
+    byte[] shifted = new byte[key.length + 5];
+    System.arraycopy(key, 0, shifted, 5, key.length);
+    assertEquals(expected, hasher.hash(shifted, 5, key.length));
+    ByteBuffer direct = ByteBuffer.allocateDirect(key.length + 5).position(5);
+    direct.put(key).flip().position(5);
+    assertEquals(expected, hasher.hash(direct));
+    assertEquals(5, direct.position());
+  }
+}
