@@ -1,0 +1,595 @@
+package io.veza.routing;
+
+import com.google.common.collect.ImmutableList;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Cookie persistence of a backend pool, with HAProxy's {@code cookie} keyword grammar and semantics:
+ *
+ * <pre>
+ * cookie &lt;name&gt; [ rewrite | insert | prefix ] [ indirect ] [ nocache ] [ postonly ] [ preserve ]
+ *        [ httponly ] [ secure ] [ domain &lt;domain&gt; ]* [ maxidle &lt;idle&gt; ] [ maxlife &lt;life&gt; ]
+ *        [ dynamic ] [ attr &lt;value&gt; ]*
+ * </pre>
+ *
+ * <p>Start from a mode ({@link #insert}, {@link #rewrite}, {@link #prefix}, {@link #passive}) or from an HAProxy
+ * configuration line ({@link #parse}), set options on the {@link Builder}, then {@link Builder#build()}. Building
+ * validates like HAProxy's {@code cfgparse-listen.c} (the modes are exclusive, {@code rewrite} + {@code indirect}
+ * and {@code preserve} without {@code insert} or {@code indirect} are refused, {@code domain} characters are
+ * {@code [A-Za-z0-9_.-]} as in {@code invalid_domainchar}, {@code attr} may hold no control character nor
+ * {@code ';'}) and a little stricter where HAProxy silently accepts a configuration that cannot work: the cookie
+ * name must be an RFC 6265 token, {@code maxidle}/{@code maxlife} need {@code insert} (HAProxy documents "it only
+ * works with insert-mode cookies"), {@code dynamic} needs a {@link Builder#dynamicKey key} (HAProxy then generates
+ * no cookie at all), and signing needs a mode in which this library writes the value (not passive).
+ *
+ * <p>Every error names the field and the value. Immutable and thread-safe.
+ *
+ * <p>Beyond HAProxy (opt-in): {@link Builder#signed(CookieSigning) signed cookies}.
+ */
+public final class CookiePersistence {
+
+  /** Who writes the persistence cookie. */
+  public enum Mode {
+    /** HAProxy {@code insert}: the router adds {@code Set-Cookie: NAME=SRV; path=/...} to responses. */
+    INSERT,
+    /** HAProxy {@code rewrite}: the backend sets the cookie, the router rewrites its value to the server's. */
+    REWRITE,
+    /** HAProxy {@code prefix}: the backend's own cookie of that name becomes {@code SRV~value}. */
+    PREFIX,
+    /** No mode keyword: the cookie is only read (set by the backends themselves). */
+    PASSIVE;
+
+    String keyword() {
+      return this == PASSIVE ? "" : name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private final String name;
+  private final Mode mode;
+  private final boolean indirect;
+  private final boolean nocache;
+  private final boolean postonly;
+  private final boolean preserve;
+  private final boolean httpOnly;
+  private final boolean secure;
+  private final ImmutableList<String> domains;
+  private final int maxIdleSeconds;
+  private final int maxLifeSeconds;
+  private final boolean dynamic;
+  private final String dynamicKey;
+  private final ImmutableList<String> attrs;
+  private final CookieSigning signing;
+
+  private CookiePersistence(Builder b, Mode mode) {
+    this.name = b.name;
+    this.mode = mode;
+    this.indirect = b.indirect;
+    this.nocache = b.nocache;
+    this.postonly = b.postonly;
+    this.preserve = b.preserve;
+    this.httpOnly = b.httpOnly;
+    this.secure = b.secure;
+    this.domains = ImmutableList.copyOf(b.domains);
+    this.maxIdleSeconds = b.maxIdleSeconds;
+    this.maxLifeSeconds = b.maxLifeSeconds;
+    this.dynamic = b.dynamic;
+    this.dynamicKey = b.dynamicKey;
+    this.attrs = ImmutableList.copyOf(b.attrs);
+    this.signing = b.signing;
+  }
+
+  /** HAProxy {@code cookie NAME insert}: the router issues the cookie. */
+  public static Builder insert(String name) {
+    return new Builder(name).mode(Mode.INSERT);
+  }
+
+  /** HAProxy {@code cookie NAME rewrite}: the backend issues the cookie, the router rewrites its value. */
+  public static Builder rewrite(String name) {
+    return new Builder(name).mode(Mode.REWRITE);
+  }
+
+  /** HAProxy {@code cookie NAME prefix}: the backend's cookie value is prefixed with {@code SRV~}. */
+  public static Builder prefix(String name) {
+    return new Builder(name).mode(Mode.PREFIX);
+  }
+
+  /** HAProxy {@code cookie NAME} without a mode: the cookie is only read. */
+  public static Builder passive(String name) {
+    return new Builder(name);
+  }
+
+  /**
+   * Parses an HAProxy {@code cookie} line, for example {@code "cookie SERVERID insert indirect nocache"} (the
+   * leading {@code cookie} keyword is optional). Times accept HAProxy's units {@code us ms s m h d} (default
+   * seconds). {@code dynamic-cookie-key} is a separate HAProxy keyword: set it with {@link Builder#dynamicKey}.
+   * Unknown keywords and missing arguments throw {@link IllegalArgumentException} naming the token; the returned
+   * builder validates the combination on {@link Builder#build()}.
+   */
+  public static Builder parse(String haproxyCookieLine) {
+    Objects.requireNonNull(haproxyCookieLine, "haproxyCookieLine");
+    List<String> args = tokenize(haproxyCookieLine);
+    int i = 0;
+    if (!args.isEmpty() && args.get(0).equals("cookie")) {
+      i++;
+    }
+    if (i >= args.size()) {
+      throw new IllegalArgumentException("cookie expects <cookie_name> as argument, was \"" + haproxyCookieLine + "\"");
+    }
+    Builder b = new Builder(args.get(i++));
+    while (i < args.size()) {
+      String kw = args.get(i++);
+      switch (kw) {
+        case "rewrite" -> b.mode(Mode.REWRITE);
+        case "insert" -> b.mode(Mode.INSERT);
+        case "prefix" -> b.mode(Mode.PREFIX);
+        case "indirect" -> b.indirect();
+        case "nocache" -> b.nocache();
+        case "postonly" -> b.postonly();
+        case "preserve" -> b.preserve();
+        case "httponly" -> b.httpOnly();
+        case "secure" -> b.secure();
+        case "dynamic" -> b.dynamic();
+        case "domain" -> b.domain(argument(args, i++, kw));
+        case "attr" -> b.attr(argument(args, i++, kw));
+        case "maxidle" -> b.maxIdleSeconds(parseSeconds(kw, argument(args, i++, kw)));
+        case "maxlife" -> b.maxLifeSeconds(parseSeconds(kw, argument(args, i++, kw)));
+        default -> throw new IllegalArgumentException(
+            "cookie supports 'rewrite', 'insert', 'prefix', 'indirect', 'nocache', 'postonly', 'preserve',"
+                + " 'httponly', 'secure', 'domain', 'maxidle', 'dynamic', 'maxlife' and 'attr' options, was '"
+                + kw + "'");
+      }
+    }
+    return b;
+  }
+
+  private static String argument(List<String> args, int i, String kw) {
+    if (i >= args.size()) {
+      throw new IllegalArgumentException("cookie option '" + kw + "' expects an argument, was none");
+    }
+    return args.get(i);
+  }
+
+  /** HAProxy {@code parse_time_err(..., TIME_UNIT_S)}: integer with optional unit; sub-second non-zero refused. */
+  static int parseSeconds(String field, String text) {
+    int digits = 0;
+    while (digits < text.length() && text.charAt(digits) >= '0' && text.charAt(digits) <= '9') {
+      digits++;
+    }
+    if (digits == 0 || digits > 12) {
+      throw new IllegalArgumentException(field + " expects a time in seconds, was '" + text + "'");
+    }
+    long value = Long.parseLong(text.substring(0, digits));
+    String unit = text.substring(digits);
+    long micros;
+    switch (unit) {
+      case "us" -> micros = value;
+      case "ms" -> micros = value * 1_000L;
+      case "", "s" -> micros = value * 1_000_000L;
+      case "m" -> micros = value * 60_000_000L;
+      case "h" -> micros = value * 3_600_000_000L;
+      case "d" -> micros = value * 86_400_000_000L;
+      default -> throw new IllegalArgumentException(
+          field + " has an unexpected unit '" + unit + "' (us, ms, s, m, h, d), was '" + text + "'");
+    }
+    if (micros < 0 || micros / 1_000_000L > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          field + " overflows, maximum value is 2147483647 s (~68 years), was '" + text + "'");
+    }
+    long seconds = (micros + 999_999L) / 1_000_000L; // HAProxy rounds up to the unit
+    if (micros != 0 && micros < 1_000_000L) {
+      throw new IllegalArgumentException(field + " underflows, minimum non-null value is 1 s, was '" + text + "'");
+    }
+    return (int) seconds;
+  }
+
+  private static List<String> tokenize(String line) {
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    int n = line.length();
+    while (i < n) {
+      char c = line.charAt(i);
+      if (c == ' ' || c == '\t') {
+        i++;
+        continue;
+      }
+      StringBuilder sb = new StringBuilder();
+      while (i < n && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+        char d = line.charAt(i);
+        if (d == '"' || d == '\'') { // quoted run, as in HAProxy's config tokenizer
+          int close = line.indexOf(d, i + 1);
+          if (close < 0) {
+            throw new IllegalArgumentException("unmatched quote in cookie line, was \"" + line + "\"");
+          }
+          sb.append(line, i + 1, close);
+          i = close + 1;
+        } else {
+          sb.append(d);
+          i++;
+        }
+      }
+      out.add(sb.toString());
+    }
+    return out;
+  }
+
+  /** The cookie name, e.g. {@code SERVERID}. */
+  public String name() {
+    return name;
+  }
+
+  /** Who writes the cookie. */
+  public Mode mode() {
+    return mode;
+  }
+
+  /** HAProxy {@code indirect}. */
+  public boolean indirect() {
+    return indirect;
+  }
+
+  /** HAProxy {@code nocache}: a response carrying an inserted cookie gets {@code Cache-Control: private}. */
+  public boolean nocache() {
+    return nocache;
+  }
+
+  /** HAProxy {@code postonly}: insert the cookie only in responses to POST requests. */
+  public boolean postonly() {
+    return postonly;
+  }
+
+  /** HAProxy {@code preserve}: a backend's own {@code Set-Cookie} of this name is left untouched. */
+  public boolean preserve() {
+    return preserve;
+  }
+
+  /** HAProxy {@code httponly}. */
+  public boolean httpOnly() {
+    return httpOnly;
+  }
+
+  /** HAProxy {@code secure}. */
+  public boolean secure() {
+    return secure;
+  }
+
+  /** HAProxy {@code domain}, in declaration order. */
+  public ImmutableList<String> domains() {
+    return domains;
+  }
+
+  /** HAProxy {@code maxidle} in seconds, 0 when unset. */
+  public int maxIdleSeconds() {
+    return maxIdleSeconds;
+  }
+
+  /** HAProxy {@code maxlife} in seconds, 0 when unset. */
+  public int maxLifeSeconds() {
+    return maxLifeSeconds;
+  }
+
+  /** HAProxy {@code dynamic}. */
+  public boolean dynamic() {
+    return dynamic;
+  }
+
+  /** Whether a {@code dynamic-cookie-key} is configured (the key itself is not exposed). */
+  public boolean hasDynamicKey() {
+    return dynamicKey != null;
+  }
+
+  /** HAProxy {@code attr}, in declaration order. */
+  public ImmutableList<String> attrs() {
+    return attrs;
+  }
+
+  /** The signing configuration, if cookies are signed. */
+  public Optional<CookieSigning> signing() {
+    return Optional.ofNullable(signing);
+  }
+
+  CookieSigning signingOrNull() {
+    return signing;
+  }
+
+  /**
+   * The cookie value of a server: {@code explicitValue} when given (HAProxy {@code server ... cookie X}, which
+   * also disables the dynamic value: {@code SRV_F_COOKIESET}); otherwise with {@code dynamic} the XXH64 value of
+   * {@code srv_set_dyncookie}; otherwise {@code null} (the server has no cookie: clients routed to it get the
+   * cookie removed in insert mode, exactly as HAProxy does).
+   */
+  String serverCookie(String explicitValue, InetAddress address, int port) {
+    if (explicitValue != null) {
+      return explicitValue;
+    }
+    if (dynamic && address != null) {
+      return CookieXxh64.dynamicCookie(dynamicKey, address, port);
+    }
+    return null;
+  }
+
+  /** The HAProxy configuration line (the dynamic key and signing keys are not printed). */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("cookie ").append(name);
+    if (mode != Mode.PASSIVE) {
+      sb.append(' ').append(mode.keyword());
+    }
+    if (indirect) {
+      sb.append(" indirect");
+    }
+    if (nocache) {
+      sb.append(" nocache");
+    }
+    if (postonly) {
+      sb.append(" postonly");
+    }
+    if (preserve) {
+      sb.append(" preserve");
+    }
+    if (httpOnly) {
+      sb.append(" httponly");
+    }
+    if (secure) {
+      sb.append(" secure");
+    }
+    for (String d : domains) {
+      sb.append(" domain ").append(d);
+    }
+    if (maxIdleSeconds > 0) {
+      sb.append(" maxidle ").append(maxIdleSeconds).append('s');
+    }
+    if (maxLifeSeconds > 0) {
+      sb.append(" maxlife ").append(maxLifeSeconds).append('s');
+    }
+    if (dynamic) {
+      sb.append(" dynamic");
+    }
+    for (String a : attrs) {
+      sb.append(" attr \"").append(a).append('"');
+    }
+    return sb.toString();
+  }
+
+  /** Whether {@code c} is an RFC 7230 {@code tchar} (RFC 6265 cookie names are tokens). */
+  static boolean isTokenChar(char c) {
+    if (c <= 0x20 || c >= 0x7F) {
+      return false;
+    }
+    return "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+  }
+
+  /** Builder; not thread-safe. Options are flags (calling twice is harmless), lists accumulate. */
+  public static final class Builder {
+    private final String name;
+    private int modes; // bit per Mode: HAProxy keeps ck_opts bits and checks POWEROF2 at the end
+    private boolean indirect;
+    private boolean nocache;
+    private boolean postonly;
+    private boolean preserve;
+    private boolean httpOnly;
+    private boolean secure;
+    private final List<String> domains = new ArrayList<>();
+    private int maxIdleSeconds;
+    private int maxLifeSeconds;
+    private boolean dynamic;
+    private String dynamicKey;
+    private final List<String> attrs = new ArrayList<>();
+    private CookieSigning signing;
+
+    private Builder(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    private Builder mode(Mode m) {
+      modes |= 1 << m.ordinal();
+      return this;
+    }
+
+    /**
+     * HAProxy {@code indirect}: the client's cookie is not re-sent to a client that already holds a valid one; in
+     * insert mode the cookie is removed from requests forwarded to the backend; a backend's own {@code Set-Cookie}
+     * of that name on a direct (cookie-routed) request is removed unless {@code preserve}.
+     */
+    public Builder indirect() {
+      indirect = true;
+      return this;
+    }
+
+    /** HAProxy {@code nocache}. */
+    public Builder nocache() {
+      nocache = true;
+      return this;
+    }
+
+    /** HAProxy {@code postonly}. */
+    public Builder postonly() {
+      postonly = true;
+      return this;
+    }
+
+    /** HAProxy {@code preserve} (requires insert or indirect). */
+    public Builder preserve() {
+      preserve = true;
+      return this;
+    }
+
+    /** HAProxy {@code httponly}. */
+    public Builder httpOnly() {
+      httpOnly = true;
+      return this;
+    }
+
+    /** HAProxy {@code secure}. */
+    public Builder secure() {
+      secure = true;
+      return this;
+    }
+
+    /** HAProxy {@code domain}; repeatable, each adds {@code ; domain=D}. */
+    public Builder domain(String domain) {
+      domains.add(Objects.requireNonNull(domain, "domain"));
+      return this;
+    }
+
+    /** HAProxy {@code maxidle}, in seconds (1 .. 2^31-1); insert mode only. */
+    public Builder maxIdleSeconds(int seconds) {
+      maxIdleSeconds = checkTime("maxidle", seconds);
+      return this;
+    }
+
+    /** HAProxy {@code maxlife}, in seconds (1 .. 2^31-1); insert mode only. */
+    public Builder maxLifeSeconds(int seconds) {
+      maxLifeSeconds = checkTime("maxlife", seconds);
+      return this;
+    }
+
+    /** HAProxy {@code dynamic}: servers without an explicit cookie value get an XXH64 value. */
+    public Builder dynamic() {
+      dynamic = true;
+      return this;
+    }
+
+    /** HAProxy {@code dynamic-cookie-key}. */
+    public Builder dynamicKey(String key) {
+      Objects.requireNonNull(key, "dynamicKey");
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("dynamicKey must not be empty, was \"\"");
+      }
+      dynamicKey = key;
+      return this;
+    }
+
+    /** HAProxy {@code attr}, e.g. {@code SameSite=Lax}; repeatable, appended last as {@code ; V}. */
+    public Builder attr(String value) {
+      attrs.add(Objects.requireNonNull(value, "attr"));
+      return this;
+    }
+
+    /** Opt-in signed cookies (beyond HAProxy). */
+    public Builder signed(CookieSigning signing) {
+      this.signing = Objects.requireNonNull(signing, "signing");
+      return this;
+    }
+
+    private static int checkTime(String field, int seconds) {
+      if (seconds <= 0) {
+        throw new IllegalArgumentException(field + " must be > 0 seconds, was " + seconds);
+      }
+      return seconds;
+    }
+
+    /** Validates and builds. */
+    public CookiePersistence build() {
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("cookie name must be an RFC 6265 token, was \"\"");
+      }
+      for (int i = 0; i < name.length(); i++) {
+        if (!isTokenChar(name.charAt(i))) {
+          throw new IllegalArgumentException("cookie name must be an RFC 6265 token, was \"" + name
+              + "\" (character " + describe(name.charAt(i)) + " at index " + i + ")");
+        }
+      }
+      if (name.charAt(0) == '$') {
+        throw new IllegalArgumentException("cookie name must not start with '$' (HAProxy skips RFC 2109 $attributes,"
+            + " it would never match), was \"" + name + "\"");
+      }
+      if (Integer.bitCount(modes) > 1) {
+        throw new IllegalArgumentException(
+            "cookie 'rewrite', 'insert' and 'prefix' modes are incompatible, was " + modeNames());
+      }
+      Mode mode = modes == 0 ? Mode.PASSIVE : Mode.values()[Integer.numberOfTrailingZeros(modes)];
+      if (mode == Mode.REWRITE && indirect) {
+        throw new IllegalArgumentException("cookie 'rewrite' and 'indirect' modes are incompatible, was "
+            + "mode=rewrite indirect=true");
+      }
+      if (preserve && mode != Mode.INSERT && !indirect) {
+        throw new IllegalArgumentException("cookie 'preserve' requires at least 'insert' or 'indirect', was mode="
+            + modeName(mode) + " indirect=false");
+      }
+      for (String d : domains) {
+        checkDomain(d);
+      }
+      for (String a : attrs) {
+        checkAttr(a);
+      }
+      if ((maxIdleSeconds > 0 || maxLifeSeconds > 0) && mode != Mode.INSERT) {
+        throw new IllegalArgumentException("cookie 'maxidle'/'maxlife' only work with insert-mode cookies, was mode="
+            + modeName(mode) + " maxidle=" + maxIdleSeconds + " maxlife=" + maxLifeSeconds);
+      }
+      if (dynamic && dynamicKey == null) {
+        throw new IllegalArgumentException("cookie 'dynamic' requires a dynamicKey (HAProxy dynamic-cookie-key), "
+            + "was dynamicKey=null");
+      }
+      if (signing != null && mode == Mode.PASSIVE) {
+        throw new IllegalArgumentException("signed cookies need a mode that writes the value (insert, rewrite or "
+            + "prefix), was mode=passive");
+      }
+      return new CookiePersistence(this, mode);
+    }
+
+    private String modeNames() {
+      StringBuilder sb = new StringBuilder();
+      for (Mode m : Mode.values()) {
+        if ((modes & (1 << m.ordinal())) != 0) {
+          sb.append(sb.length() == 0 ? "" : " and ").append(m.keyword());
+        }
+      }
+      return sb.toString();
+    }
+
+    private static String modeName(Mode m) {
+      return m == Mode.PASSIVE ? "passive" : m.keyword();
+    }
+
+    /** HAProxy {@code invalid_domainchar} ({@code src/tools.c}): non-empty, {@code [A-Za-z0-9_.-]}. */
+    private static void checkDomain(String d) {
+      if (d.isEmpty()) {
+        throw new IllegalArgumentException("domain must not be empty, was \"\"");
+      }
+      for (int i = 0; i < d.length(); i++) {
+        char c = d.charAt(i);
+        boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            || c == '.' || c == '_' || c == '-';
+        if (!ok) {
+          throw new IllegalArgumentException("domain may only contain [A-Za-z0-9_.-], was \"" + printable(d)
+              + "\" (character " + describe(c) + " at index " + i + ")");
+        }
+      }
+    }
+
+    /** HAProxy {@code cfgparse-listen.c}, {@code attr}: no {@code iscntrl} character and no {@code ';'}. */
+    private static void checkAttr(String a) {
+      if (a.isEmpty()) {
+        throw new IllegalArgumentException("attr expects <value>, was \"\"");
+      }
+      for (int i = 0; i < a.length(); i++) {
+        char c = a.charAt(i);
+        if (c < 0x20 || c == 0x7F || c == ';' || c > 0xFF) {
+          throw new IllegalArgumentException("attr may contain no control character, no ';' and only Latin-1, was \"" + printable(a)
+              + "\" (character " + describe(c) + " at index " + i + ")");
+        }
+      }
+    }
+  }
+
+  static String describe(char c) {
+    return c >= 0x21 && c < 0x7F ? "'" + c + "'" : String.format("%%x%02X", (int) c);
+  }
+
+  static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7F) {
+        sb.append(String.format("%%x%02X", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,34 @@
+package io.veza.routing;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The part of an HTTP request that routing looks at. A gateway adapts its own request type to this view (a
+ * Netty {@code HttpRequest}, a servlet request, an HTTP/2 header block...). Implementations may be mutable and
+ * reused for every request on one thread; the pool reads the view only during the call that receives it.
+ *
+ * <p>Every method may return {@code null} or garbage: routing treats absent or malformed values as absent and
+ * never throws because of them.
+ */
+public interface RequestView {
+  /** The request method ({@code "GET"}, {@code "POST"}...), or {@code null} if unknown. */
+  String method();
+
+  /**
+   * The request-target as received on the request line: origin form ({@code /path?query}), absolute form
+   * ({@code http://host/path?query}), authority form ({@code host:port}) or {@code *}; {@code null} if unknown.
+   */
+  CharSequence uri();
+
+  /** How many times the header {@code name} occurs (names compare case-insensitively); 0 when absent. */
+  int headerCount(CharSequence name);
+
+  /**
+   * The value of the {@code index}-th occurrence (0-based, in request order) of header {@code name} (case
+   * insensitive), or {@code null} if there is no such occurrence.
+   */
+  CharSequence header(CharSequence name, int index);
+
+  /** The client's address (for dynamic cookies and source stick tables), or {@code null} if unknown. */
+  InetSocketAddress clientAddress();
+}

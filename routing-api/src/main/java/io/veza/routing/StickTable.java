@@ -1,0 +1,56 @@
+package io.veza.routing;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.common.base.Ticker;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * HAProxy's {@code stick-table type string size N expire T} with {@code stick on <key>}: remembers which server
+ * served a key (a WebSocket token, a source address, a user id...) so that clients without cookies keep their
+ * server. Built on a Caffeine cache bounded to {@code maxSize} entries (W-TinyLFU eviction, where HAProxy evicts
+ * the oldest) that expire {@code expireAfterIdle} after their last use (match or store), timed by the pool's
+ * ticker. Thread-safe; a lookup allocates the key string unless the key function already returns a
+ * {@code String}.
+ */
+final class StickTable {
+  private final Function<? super RequestView, ? extends CharSequence> keyFunction;
+  private final Cache<String, Server> entries;
+
+  StickTable(Function<? super RequestView, ? extends CharSequence> keyFunction, long maxSize,
+             Duration expireAfterIdle, Ticker ticker) {
+    this.keyFunction = keyFunction;
+    this.entries = Caffeine.newBuilder()
+        .maximumSize(maxSize)
+        .expireAfterAccess(expireAfterIdle)
+        .ticker(ticker::read)
+        .executor(Runnable::run)
+        .build();
+  }
+
+  /** The request's key as a string, or null when absent; never throws. */
+  String key(RequestView request) {
+    try {
+      CharSequence key = keyFunction.apply(request);
+      return key == null ? null : key.toString();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The server stored for {@code key}, refreshing its idle time, or null. */
+  Server lookup(String key) {
+    return entries.getIfPresent(key);
+  }
+
+  /** Stores (or replaces) the server for {@code key}. */
+  void store(String key, Server server) {
+    entries.put(key, server);
+  }
+
+  long size() {
+    entries.cleanUp();
+    return entries.estimatedSize();
+  }
+}
