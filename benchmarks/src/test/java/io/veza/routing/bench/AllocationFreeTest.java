@@ -76,6 +76,36 @@ class AllocationFreeTest {
     }
   }
 
+  @Test
+  void routeDoesNotAllocateOnItsCommonPaths() {
+    RouteBenchmark b = new RouteBenchmark();
+    b.n = 10;
+    b.setup(); // also checks that each request takes the path it names
+    try {
+      assertAllocationFree("route cookie hit", () -> b.cookieHit().server().index());
+      assertAllocationFree("route cookie for a DOWN server", () -> b.cookieForDownServer().server().index());
+      assertAllocationFree("route without cookie (round robin)", () -> b.noCookie().server().index());
+      assertAllocationFree("route hashed URI", () -> b.hashedUri().server().index());
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  @Test
+  void aPerRequestObservationThatChangesNothingDoesNotAllocate() {
+    HealthBenchmark b = new HealthBenchmark();
+    b.n = 10;
+    b.setup();
+    try {
+      assertAllocationFree("observeHttpStatus(200) at full health", () -> {
+        b.observe200();
+        return 0;
+      });
+    } finally {
+      b.tearDown();
+    }
+  }
+
   /** The check itself can fail: an allocating call is caught. */
   @Test
   void anAllocatingCallIsCaught() {
