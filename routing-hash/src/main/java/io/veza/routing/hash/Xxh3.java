@@ -66,6 +66,10 @@ final class Xxh3 implements KeyHasher {
 
   @Override
   public long hash(CharSequence key) {
+    int n = key.length();
+    if (n > 16 && n <= 128) {
+      return chars17to128(key, n);
+    }
     int ascii = ByteAccess.asciiPrefix(key);
     if (ascii == key.length()) {
       return hash(key, 0, ascii, ByteAccess.ASCII);
@@ -140,6 +144,50 @@ final class Xxh3 implements KeyHasher {
       back = a.skip(in, back, 16);
     }
     return avalanche(acc);
+  }
+
+  /**
+   * The 17..128-byte path for characters, optimistic: reads the chars as ASCII bytes, four per 16-bit-lane word, and
+   * checks afterwards (every char is read at least once) that none was {@code >= 0x80}; otherwise hashes the UTF-8
+   * encoding through the general path. Saves the separate ASCII scan on the common case (UUID track ids).
+   */
+  private long chars17to128(CharSequence s, int len) {
+    long acc = len * PRIME64_1;
+    int pairs = len > 96 ? 4 : len > 64 ? 3 : len > 32 ? 2 : 1;
+    int back = len - 16 * pairs;
+    long seen = 0;
+    for (int i = 0; i < pairs; i++) {
+      int f = 16 * i;
+      long f0 = quad(s, f);
+      long f1 = quad(s, f + 4);
+      long f2 = quad(s, f + 8);
+      long f3 = quad(s, f + 12);
+      int b = back + 16 * i;
+      long b0 = quad(s, b);
+      long b1 = quad(s, b + 4);
+      long b2 = quad(s, b + 8);
+      long b3 = quad(s, b + 12);
+      seen |= f0 | f1 | f2 | f3 | b0 | b1 | b2 | b3;
+      int fs = 32 * i;
+      int bs = 32 * (pairs - 1 - i) + 16;
+      acc += mul128Fold64((pack(f0) | pack(f1) << 32) ^ (k(fs) + seed), (pack(f2) | pack(f3) << 32) ^ (k(fs + 8) - seed));
+      acc += mul128Fold64((pack(b0) | pack(b1) << 32) ^ (k(bs) + seed), (pack(b2) | pack(b3) << 32) ^ (k(bs + 8) - seed));
+    }
+    if ((seen & 0xFF80FF80FF80FF80L) != 0) {
+      int ascii = ByteAccess.asciiPrefix(s);
+      return hash(s, 0, ByteAccess.utf8Length(s, ascii), ByteAccess.UTF8);
+    }
+    return avalanche(acc);
+  }
+
+  /** Chars {@code i..i+3} in 16-bit lanes. */
+  private static long quad(CharSequence s, int i) {
+    return s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32 | (long) s.charAt(i + 3) << 48;
+  }
+
+  /** Low bytes of the four 16-bit lanes of {@code q}, as 4 little-endian bytes. */
+  private static long pack(long q) {
+    return (q & 0xFFL) | (q >>> 8 & 0xFF00L) | (q >>> 16 & 0xFF0000L) | (q >>> 24 & 0xFF000000L);
   }
 
   private <T> long len129to240(T in, long p, long len, ByteAccess<T> a) {

@@ -81,6 +81,29 @@ class KeyHasherProperties {
     assertEquals(Hashing.xxh64(seed).hashBytesToLong(utf8), KeyHashers.xxh64(seed).hash(key));
   }
 
+  /** Long non-ASCII strings: several 1024-byte XXH3 blocks (scrambles) and long XXH64 inputs through the UTF-8 reader. */
+  @Property(tries = 1000)
+  void longNonAsciiStrings(@ForAll @IntRange(min = 241, max = 2500) int length, @ForAll long seed) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    StringBuilder b = new StringBuilder(length);
+    while (b.length() < length) {
+      int kind = random.nextInt(4);
+      if (kind == 0) {
+        b.append((char) random.nextInt(0x80));
+      } else if (kind == 1) {
+        b.append((char) random.nextInt(0x80, 0x800));
+      } else if (kind == 2) {
+        b.appendCodePoint(random.nextInt(0x10000, Character.MAX_CODE_POINT + 1));
+      } else {
+        b.append((char) random.nextInt(0x800, 0x10000));
+      }
+    }
+    String key = b.toString();
+    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+    assertEquals(Hashing.xxh3_64(seed).hashBytesToLong(utf8), KeyHashers.xxh3(seed).hash(key));
+    assertEquals(Hashing.xxh64(seed).hashBytesToLong(utf8), KeyHashers.xxh64(seed).hash(key));
+  }
+
   @Property(tries = 1000)
   void bytesAndBuffersMatchHash4j(@ForAll @Size(max = 5000) byte[] key, @ForAll long seed) {
     check(Hashing.xxh3_64(seed), KeyHashers.xxh3(seed), key);
