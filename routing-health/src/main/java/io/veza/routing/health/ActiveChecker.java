@@ -57,6 +57,7 @@ public final class ActiveChecker implements AutoCloseable {
   private final Object refreshLock = new Object();
   private ScheduledFuture<?> refreshFuture; // guarded by refreshLock
   private final AtomicBoolean started = new AtomicBoolean();
+  private final List<Thread> ownThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private ActiveChecker(Builder b) {
@@ -71,7 +72,7 @@ public final class ActiveChecker implements AutoCloseable {
       this.executor = b.executor;
       this.ownsExecutor = false;
     } else {
-      ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(b.threads, daemonThreads());
+      ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(b.threads, daemonThreads(ownThreads));
       own.setRemoveOnCancelPolicy(true);
       own.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
       this.executor = own;
@@ -147,16 +148,23 @@ public final class ActiveChecker implements AutoCloseable {
         if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
           LOG.log(System.Logger.Level.WARNING, "health-check threads did not stop within 10 s");
         }
+        // a terminated pool's workers may still be exiting: join them so none outlives close()
+        for (Thread t : ownThreads) {
+          if (t != Thread.currentThread()) {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+          }
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
   }
 
-  private static ThreadFactory daemonThreads() {
+  private static ThreadFactory daemonThreads(List<Thread> created) {
     return r -> {
       Thread t = new Thread(r, THREAD_NAME_PREFIX + THREAD_IDS.incrementAndGet());
       t.setDaemon(true);
+      created.add(t);
       return t;
     };
   }
