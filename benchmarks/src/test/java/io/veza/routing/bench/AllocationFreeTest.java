@@ -1,0 +1,115 @@
+package io.veza.routing.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.veza.routing.hash.JumpHash;
+import io.veza.routing.hash.JumpSelector;
+import io.veza.routing.hash.KeyHasher;
+import io.veza.routing.hash.KeyHashers;
+import java.lang.management.ManagementFactory;
+import java.util.function.IntSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The routing paths the JMH suite measures allocate nothing, checked without timing: the current thread's
+ * allocation counter ({@code com.sun.management.ThreadMXBean}, exact to the byte for this thread) over
+ * {@value #CALLS} calls, after warm-up calls. Any per-call allocation costs at least 16 bytes (the smallest
+ * object), i.e. at least 3.2 MB over the run; the bound of 4 KB leaves room only for constant noise (the
+ * counter's own bookkeeping), so it fails for any allocation on the path, even one every 100 calls.
+ */
+class AllocationFreeTest {
+
+  static final int CALLS = 200_000;
+  static final long BOUND = 4096;
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  static long allocatedBy(IntSupplier call) {
+    int sink = 0;
+    for (int i = 0; i < 20_000; i++) {
+      sink += call.getAsInt();
+    }
+    long before = THREADS.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < CALLS; i++) {
+      sink += call.getAsInt();
+    }
+    long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+    if (sink == 42) {
+      System.out.print(""); // keeps the calls observable
+    }
+    return allocated;
+  }
+
+  static void assertAllocationFree(String what, IntSupplier call) {
+    long allocated = allocatedBy(call);
+    assertTrue(allocated <= BOUND,
+        () -> what + " allocated " + allocated + " bytes over " + CALLS + " calls");
+  }
+
+  private final long[] keys = Keys.randomLongs(1);
+  private final String[] ids = Keys.trackIds(2);
+  private int i;
+
+  @Test
+  void jumpHashDoesNotAllocate() {
+    for (int n : new int[] {10, 1000, 100_000}) {
+      assertAllocationFree("JumpHash.bucket n=" + n, () -> JumpHash.bucket(keys[i++ & Keys.MASK], n));
+    }
+  }
+
+  @Test
+  void trackIdToServerDoesNotAllocate() {
+    KeyHasher xxh3 = KeyHashers.xxh3();
+    for (int n : new int[] {10, 100, 1000}) {
+      assertAllocationFree("xxh3 + JumpHash n=" + n,
+          () -> JumpHash.bucket(xxh3.hash(ids[i++ & Keys.MASK]), n));
+    }
+  }
+
+  @Test
+  void selectionWithServersDownDoesNotAllocate() {
+    for (int downPercent : new int[] {0, 1, 10, 50, 90}) {
+      JumpSelector selector = SelectorBenchmark.selector(100, downPercent, 3);
+      assertAllocationFree("JumpSelector.select downPercent=" + downPercent,
+          () -> selector.select(keys[i++ & Keys.MASK]));
+    }
+  }
+
+  @Test
+  void routeDoesNotAllocateOnItsCommonPaths() {
+    RouteBenchmark b = new RouteBenchmark();
+    b.n = 10;
+    b.setup(); // also checks that each request takes the path it names
+    try {
+      assertAllocationFree("route cookie hit", () -> b.cookieHit().server().index());
+      assertAllocationFree("route cookie for a DOWN server", () -> b.cookieForDownServer().server().index());
+      assertAllocationFree("route without cookie (round robin)", () -> b.noCookie().server().index());
+      assertAllocationFree("route hashed URI", () -> b.hashedUri().server().index());
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  @Test
+  void aPerRequestObservationThatChangesNothingDoesNotAllocate() {
+    HealthBenchmark b = new HealthBenchmark();
+    b.n = 10;
+    b.setup();
+    try {
+      assertAllocationFree("observeHttpStatus(200) at full health", () -> {
+        b.observe200();
+        return 0;
+      });
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  /** The check itself can fail: an allocating call is caught. */
+  @Test
+  void anAllocatingCallIsCaught() {
+    long allocated = allocatedBy(() -> ids[i++ & Keys.MASK].getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    assertTrue(allocated > BOUND, () -> "String.getBytes allocated only " + allocated + " bytes");
+  }
+}
