@@ -2,10 +2,16 @@ package io.veza.routing.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.veza.routing.BackendPool;
 import io.veza.routing.hash.JumpHash;
 import io.veza.routing.hash.JumpSelector;
 import io.veza.routing.hash.KeyHasher;
 import io.veza.routing.hash.KeyHashers;
+import io.veza.routing.health.AdminState;
+import io.veza.routing.health.HealthPolicy;
+import io.veza.routing.health.HealthTracker;
+import io.veza.routing.health.ObserveMode;
+import io.veza.routing.health.ServerStatus;
 import java.lang.management.ManagementFactory;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
@@ -104,6 +110,74 @@ class AllocationFreeTest {
     } finally {
       b.tearDown();
     }
+  }
+
+  @Test
+  void healthInputsThatCauseNoTransitionDoNotAllocate() {
+    HealthBenchmark b = new HealthBenchmark();
+    b.n = 10;
+    b.setup(); // servers 1 and 2 UP at full health, checked
+    try {
+      assertAllocationFree("recordCheck(passed) at full health", () -> {
+        b.checkPassed();
+        return 0;
+      });
+      assertAllocationFree("observeHttpStatus 503/200 alternation below error-limit", () -> {
+        b.observe503Then200();
+        return 0;
+      });
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  @Test
+  void healthInputsOnDownOrIgnoringServersDoNotAllocate() {
+    BackendPool pool = Pools.api(10); // rise 2, fall 3, observe layer7, servers start UP at h = rise
+    HealthTracker t = pool.health();
+    try {
+      t.recordCheck(3, false); // from h = rise one failure: DOWN at h = 0
+      ServerStatus down = t.status(3);
+      assertTrue(!down.up() && down.health() == 0, () -> "server 3 should be DOWN at h = 0, is " + down);
+      assertAllocationFree("recordCheck(failed) at h = 0 on a DOWN server", () -> {
+        t.recordCheck(3, false);
+        return 0;
+      });
+      assertAllocationFree("observeHttpStatus(200) on a DOWN server", () -> {
+        t.observeHttpStatus(3, 200);
+        return 0;
+      });
+      assertAllocationFree("observeConnect(true) with observe layer7 (not counted)", () -> {
+        t.observeConnect(1, true);
+        return 0;
+      });
+      t.setAdminState(4, AdminState.MAINT);
+      assertAllocationFree("recordCheck and observations on a server in MAINT", () -> {
+        t.recordCheck(4, (i & 1) == 0);
+        t.observeHttpStatus(4, (i++ & 2) == 0 ? 503 : 200);
+        return 0;
+      });
+    } finally {
+      pool.close();
+    }
+  }
+
+  @Test
+  void observeConnectTrueWithLayer4DoesNotAllocate() {
+    HealthTracker t = HealthTracker.builder()
+        .addServer("a", 1, HealthPolicy.builder().observe(ObserveMode.LAYER4).build())
+        .addServer("b", 1, HealthPolicy.builder().observe(ObserveMode.LAYER4).build())
+        .build();
+    assertAllocationFree("observeConnect(true) with observe layer4, no errors", () -> {
+      t.observeConnect(0, true);
+      return 0;
+    });
+    assertAllocationFree("observeConnect false/true alternation below error-limit, layer4", () -> {
+      t.observeConnect(1, (i++ & 1) == 0);
+      return 0;
+    });
+    ServerStatus s = t.status(1);
+    assertTrue(s.up() && s.consecutiveErrors() <= 1, () -> "alternation must stay below error-limit, is " + s);
   }
 
   /** The check itself can fail: an allocating call is caught. */

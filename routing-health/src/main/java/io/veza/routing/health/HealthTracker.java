@@ -7,6 +7,7 @@ import com.google.common.collect.ImmutableMap;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,9 @@ import java.util.function.IntConsumer;
  * what routing sees (UP/DOWN, admin state, weight, effective weight) a new immutable snapshot is published by
  * copy-on-write with one volatile write, before the mutation's events are queued, so a listener always sees a
  * snapshot at least as new as its event. {@link #snapshot()} is one volatile read. Publication costs O(n) and
- * happens only on changes; an observation that changes nothing takes one uncontended monitor and allocates nothing.
+ * happens only on changes; a check or observation that changes nothing routing-visible (only the health counter,
+ * the consecutive-error count or the fastinter flag, or nothing at all) takes one uncontended monitor and allocates
+ * nothing: the state before the operation is remembered in primitive fields and statuses are built only for events.
  *
  * <h2>Events</h2>
  * Every transition is detected under the server's monitor (so exactly once, even under concurrency), numbered and
@@ -72,7 +75,9 @@ public final class HealthTracker {
 
   private final CopyOnWriteArrayList<HealthListener> listeners = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<Consumer<HealthSnapshot>> snapshotListeners = new CopyOnWriteArrayList<>();
-  private final CopyOnWriteArrayList<IntConsumer> checkNowHooks = new CopyOnWriteArrayList<>();
+  // copy-on-write array rather than a CopyOnWriteArrayList: iterating it allocates no iterator (on-error path)
+  private final Object hooksLock = new Object();
+  private volatile IntConsumer[] checkNowHooks = new IntConsumer[0];
 
   private HealthTracker(Builder b) {
     this.ticker = b.ticker;
@@ -178,11 +183,27 @@ public final class HealthTracker {
 
   /** For {@link ActiveChecker}: told (outside locks) when a server's next check should run now / sooner. */
   void addCheckNowHook(IntConsumer hook) {
-    checkNowHooks.add(hook);
+    Objects.requireNonNull(hook, "hook");
+    synchronized (hooksLock) {
+      IntConsumer[] hooks = Arrays.copyOf(checkNowHooks, checkNowHooks.length + 1);
+      hooks[hooks.length - 1] = hook;
+      checkNowHooks = hooks;
+    }
   }
 
   void removeCheckNowHook(IntConsumer hook) {
-    checkNowHooks.remove(hook);
+    synchronized (hooksLock) {
+      IntConsumer[] hooks = checkNowHooks;
+      for (int i = 0; i < hooks.length; i++) {
+        if (hooks[i].equals(hook)) {
+          IntConsumer[] fewer = new IntConsumer[hooks.length - 1];
+          System.arraycopy(hooks, 0, fewer, 0, i);
+          System.arraycopy(hooks, i + 1, fewer, i, hooks.length - i - 1);
+          checkNowHooks = fewer;
+          return;
+        }
+      }
+    }
   }
 
   // ---------------------------------------------------------------- mutations
@@ -192,9 +213,9 @@ public final class HealthTracker {
     ServerHealth s = server(server);
     synchronized (s) {
       long now = ticker.read();
-      ServerStatus before = prepare(s, now);
+      prepare(s, now);
       s.recordCheck(passed, now);
-      finish(s, before, now, HealthEvent.Cause.CHECK_FAILURES);
+      finish(s, now, HealthEvent.Cause.CHECK_FAILURES);
     }
     drain();
   }
@@ -227,9 +248,9 @@ public final class HealthTracker {
       if (o == ServerHealth.Observation.SUCCESS && s.consecutiveErrors() == 0 && !s.slowStartDue(now)) {
         return; // nothing changes: no allocation on the per-request path
       }
-      ServerStatus before = prepare(s, now);
+      prepare(s, now);
       outcome = s.observe(o, now);
-      finish(s, before, now, HealthEvent.Cause.OBSERVED_ERRORS);
+      finish(s, now, HealthEvent.Cause.OBSERVED_ERRORS);
     }
     drain();
     if (outcome == ServerHealth.ERROR_LIMIT_REACHED) {
@@ -248,9 +269,9 @@ public final class HealthTracker {
     synchronized (s) {
       long now = ticker.read();
       leftMaint = s.admin() == AdminState.MAINT && admin != AdminState.MAINT;
-      ServerStatus before = prepare(s, now);
+      prepare(s, now);
       s.setAdmin(admin, now);
-      finish(s, before, now, HealthEvent.Cause.MAINTENANCE);
+      finish(s, now, HealthEvent.Cause.MAINTENANCE);
     }
     drain();
     if (leftMaint) {
@@ -270,9 +291,9 @@ public final class HealthTracker {
     ServerHealth s = server(server);
     synchronized (s) {
       long now = ticker.read();
-      ServerStatus before = prepare(s, now);
+      prepare(s, now);
       s.setWeight(weight);
-      finish(s, before, now, HealthEvent.Cause.NONE);
+      finish(s, now, HealthEvent.Cause.NONE);
     }
     drain();
   }
@@ -288,8 +309,8 @@ public final class HealthTracker {
     for (ServerHealth s : servers) {
       synchronized (s) {
         long now = ticker.read();
-        ServerStatus before = prepare(s, now);
-        finish(s, before, now, HealthEvent.Cause.NONE);
+        prepare(s, now);
+        finish(s, now, HealthEvent.Cause.NONE);
         long n = s.nanosUntilNextStep(now);
         if (n > 0 && (next < 0 || n < next)) {
           next = n;
@@ -307,30 +328,37 @@ public final class HealthTracker {
     return servers[server];
   }
 
-  /** Under s's monitor: finishes a due slow start (with its event) and returns the status before the operation. */
-  private ServerStatus prepare(ServerHealth s, long now) {
-    ServerStatus before = s.status(now);
+  /**
+   * Under s's monitor: finishes a due slow start (with its event) and marks the state before the operation in
+   * {@code s}. Allocates only for that event: the "before" status is built by {@link #finish} only if needed.
+   */
+  private void prepare(ServerHealth s, long now) {
     if (s.slowStartDue(now)) {
+      ServerStatus due = s.status(now);
       // status(now) already reads a due ramp as finished; the event's previous shows it still ramping
-      ServerStatus ramping = new ServerStatus(before.index(), before.id(), before.up(), before.health(),
-          before.rise(), before.fall(), before.admin(), before.weight(), before.effectiveWeight(), true,
-          before.consecutiveErrors(), before.fastInterForced());
+      ServerStatus ramping = new ServerStatus(due.index(), due.id(), due.up(), due.health(), due.rise(), due.fall(),
+          due.admin(), due.weight(), due.effectiveWeight(), true, due.consecutiveErrors(), due.fastInterForced());
       s.finishSlowStart();
-      before = s.status(now);
+      ServerStatus finished = s.status(now);
       publishIfChanged(s, now);
-      enqueue(List.of(new Pending(s, HealthEvent.Kind.SLOW_START_FINISHED, HealthEvent.Cause.NONE, ramping, before,
-          now)));
+      enqueue(List.of(new Pending(s, HealthEvent.Kind.SLOW_START_FINISHED, HealthEvent.Cause.NONE, ramping,
+          finished, now)));
     }
-    return before;
+    s.mark();
   }
 
-  /** Under s's monitor: publishes if the row changed, then queues the transitions between before and now. */
-  private void finish(ServerHealth s, ServerStatus before, long now, HealthEvent.Cause downCause) {
+  /**
+   * Under s's monitor: publishes if the row changed, then queues the transitions between the marked state and now.
+   * Only admin state, weight and UP/DOWN changes are events, so statuses are built only when one of them changed;
+   * an operation that changed only counters (health, consecutive errors, fastinter flag) allocates nothing.
+   */
+  private void finish(ServerHealth s, long now, HealthEvent.Cause downCause) {
     publishIfChanged(s, now);
-    ServerStatus after = s.status(now);
-    if (after.equals(before)) {
+    if (s.admin() == s.markedAdmin() && s.weight() == s.markedWeight() && s.up() == s.markedUp()) {
       return;
     }
+    ServerStatus before = s.markedStatus(now);
+    ServerStatus after = s.status(now);
     List<Pending> events = new ArrayList<>(2);
     if (after.admin() != before.admin()) {
       events.add(new Pending(s, HealthEvent.Kind.ADMIN_STATE_CHANGED, HealthEvent.Cause.NONE, before, after, now));
@@ -353,11 +381,10 @@ public final class HealthTracker {
       ServerStatus current, long timeNanos) {}
 
   private void publishIfChanged(ServerHealth s, long now) {
-    ServerHealth.Row row = s.computeRow(now);
-    if (row.equals(s.row)) {
+    if (!s.rowChanged(now)) {
       return;
     }
-    s.row = row;
+    s.row = s.computeRow(now);
     synchronized (publishLock) {
       // every publication reads the latest row of every server, so publication order cannot lose an update
       current = buildSnapshot(current.version() + 1, now);
@@ -444,7 +471,7 @@ public final class HealthTracker {
   }
 
   private void fireCheckNow(int server) {
-    for (IntConsumer hook : checkNowHooks) {
+    for (IntConsumer hook : checkNowHooks) { // array: no iterator
       try {
         hook.accept(server);
       } catch (RuntimeException e) {

@@ -27,6 +27,16 @@ final class ServerHealth {
   private int consecutiveErrors;
   private boolean fastInterForced;
 
+  // The state as of the last mark(): the "before" of an operation, kept in fields (not a ServerStatus) so that an
+  // operation that changes nothing routing-visible allocates nothing; the status is built only for an event.
+  private int markedHealth;
+  private AdminState markedAdmin;
+  private int markedWeight;
+  private boolean markedSlowStarting;
+  private long markedSlowStartBeginNanos;
+  private int markedConsecutiveErrors;
+  private boolean markedFastInterForced;
+
   /** Last row this server contributed to a published snapshot (written under this monitor). */
   volatile Row row;
 
@@ -92,22 +102,70 @@ final class ServerHealth {
   }
 
   double effectiveWeight(long nowNanos) {
-    if (!up()) {
+    return effectiveWeight(up(), weight, slowStarting, slowStartBeginNanos, nowNanos);
+  }
+
+  private double effectiveWeight(boolean up, int weight, boolean slowStarting, long beginNanos, long nowNanos) {
+    if (!up) {
       return 0.0;
     }
     if (!slowStarting) {
       return weight;
     }
-    return weight * policy.slowStartCurve().factor(nowNanos - slowStartBeginNanos, policy.slowStartNanos());
+    return weight * policy.slowStartCurve().factor(nowNanos - beginNanos, policy.slowStartNanos());
   }
 
   Row computeRow(long nowNanos) {
     return new Row(up(), admin, weight, effectiveWeight(nowNanos));
   }
 
+  /** Whether {@link #computeRow} differs from {@link #row} (as {@code Row.equals} decides), without allocating. */
+  boolean rowChanged(long nowNanos) {
+    Row r = row;
+    return up() != r.up() || admin != r.admin() || weight != r.weight()
+        || Double.compare(effectiveWeight(nowNanos), r.effectiveWeight()) != 0;
+  }
+
   ServerStatus status(long nowNanos) {
-    return new ServerStatus(index, id, up(), health, rise, policy.fall(), admin, weight, effectiveWeight(nowNanos),
-        slowStarting(nowNanos), consecutiveErrors, fastInterForced);
+    return status(health, admin, weight, slowStarting, slowStartBeginNanos, consecutiveErrors, fastInterForced,
+        nowNanos);
+  }
+
+  private ServerStatus status(int health, AdminState admin, int weight, boolean slowStarting, long beginNanos,
+      int consecutiveErrors, boolean fastInterForced, long nowNanos) {
+    boolean up = admin != AdminState.MAINT && health >= rise;
+    boolean ramping = slowStarting && nowNanos - beginNanos < policy.slowStartNanos();
+    return new ServerStatus(index, id, up, health, rise, policy.fall(), admin, weight,
+        effectiveWeight(up, weight, slowStarting, beginNanos, nowNanos), ramping, consecutiveErrors, fastInterForced);
+  }
+
+  /** Remembers the current state as the "before" of an operation (see {@link #markedStatus}). */
+  void mark() {
+    markedHealth = health;
+    markedAdmin = admin;
+    markedWeight = weight;
+    markedSlowStarting = slowStarting;
+    markedSlowStartBeginNanos = slowStartBeginNanos;
+    markedConsecutiveErrors = consecutiveErrors;
+    markedFastInterForced = fastInterForced;
+  }
+
+  /** What {@link #status} returned at {@code nowNanos} when {@link #mark} was called. */
+  ServerStatus markedStatus(long nowNanos) {
+    return status(markedHealth, markedAdmin, markedWeight, markedSlowStarting, markedSlowStartBeginNanos,
+        markedConsecutiveErrors, markedFastInterForced, nowNanos);
+  }
+
+  boolean markedUp() {
+    return markedAdmin != AdminState.MAINT && markedHealth >= rise;
+  }
+
+  AdminState markedAdmin() {
+    return markedAdmin;
+  }
+
+  int markedWeight() {
+    return markedWeight;
   }
 
   /**
