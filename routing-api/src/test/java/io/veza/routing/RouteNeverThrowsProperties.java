@@ -45,7 +45,7 @@ class RouteNeverThrowsProperties {
     return text().list().ofMaxSize(4);
   }
 
-  private static final List<BackendPool> POOLS = List.of(
+  static final List<BackendPool> POOLS = List.of(
       pool(Balance.roundRobin(), CookiePersistence.insert("SERVERID").indirect().nocache().build()),
       pool(Balance.uri().whole().len(7).depth(2), CookiePersistence.prefix("JSESSIONID").build()),
       pool(Balance.uri().pathOnly(), CookiePersistence.insert("S").maxIdleSeconds(60).maxLifeSeconds(3600).build()),
