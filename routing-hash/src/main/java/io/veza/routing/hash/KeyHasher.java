@@ -19,8 +19,8 @@ import java.nio.ByteBuffer;
  * </ul>
  * So {@code hash("abc") == hash("abc".getBytes(UTF_8))} for every string.
  *
- * <p><b>Speed.</b> An ASCII {@code String} key of up to 256 chars is copied with the JDK's bulk copy intrinsics into
- * a per-thread scratch array and hashed at the speed of {@link #hash(byte[])}; other character sequences are
+ * <p><b>Speed.</b> An ASCII {@code String} key of 17 to 256 chars is checked in one pass, bulk-copied into a
+ * per-thread scratch array and hashed there as bytes; other character sequences are
  * encoded to UTF-8 on the fly. Either way nothing is allocated per call (the scratch array is allocated once
  * per thread).
  *

@@ -1,11 +1,13 @@
 package io.veza.routing.hash;
 
 /**
- * Per-thread scratch space that lets {@link Utf8KeyHasher} hash an ASCII {@link String} at byte-array speed:
- * the characters are copied with the JDK's intrinsic bulk copies ({@code String.getChars}, {@code String.getBytes})
- * instead of being read one {@code charAt} at a time.
+ * Per-thread scratch space that lets {@link Utf8KeyHasher} hash an ASCII {@link String} at nearly byte-array
+ * speed: one tight {@code charAt} pass checks that every char is below 0x80, then the JDK's bulk copy
+ * ({@code String.getBytes(int, int, byte[], int)}, an {@code arraycopy} for a Latin-1 string) puts the bytes into
+ * a scratch {@code byte[]}, and the hash reads them 8 at a time instead of assembling each 64-bit lane from eight
+ * {@code charAt} calls.
  *
- * <p>One instance per thread, created on the thread's first call (about 1 KiB, the only allocation), then reused:
+ * <p>One instance per thread, created on the thread's first call (about 300 bytes, the only allocation), then reused:
  * the hot path allocates nothing. Keys longer than {@link #CAPACITY} chars take the on-the-fly UTF-8 reader
  * instead. With virtual threads every new virtual thread pays that first allocation once.
  */
@@ -17,7 +19,6 @@ final class Scratch {
   private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
   final byte[] bytes = new byte[CAPACITY];
-  private final char[] chars = new char[CAPACITY];
   private final RangeView view = new RangeView();
 
   private Scratch() {}
@@ -27,16 +28,15 @@ final class Scratch {
   }
 
   /**
-   * Copies chars {@code [from, to)} of {@code s} ({@code to - from <= CAPACITY}) and returns whether all are ASCII;
-   * if so, {@link #bytes}{@code [0, to - from)} hold them, which is exactly their UTF-8 encoding.
+   * Returns whether chars {@code [from, to)} of {@code s} ({@code to - from <= CAPACITY}) are all ASCII; if so,
+   * copies them to {@link #bytes}{@code [0, to - from)}, which is then exactly their UTF-8 encoding.
    */
   boolean asciiBytes(String s, int from, int to) {
-    int n = to - from;
-    char[] c = chars;
-    s.getChars(from, to, c, 0); // intrinsic: Latin-1 inflate or UTF-16 copy
+    // One plain charAt pass. Measured with JMH on JDK 17: a bulk getChars into a scratch char[] followed by the same
+    // OR loop was slower, and a 4-way unrolled charAt loop much slower.
     int seen = 0;
-    for (int i = 0; i < n; i++) {
-      seen |= c[i];
+    for (int i = from; i < to; i++) {
+      seen |= s.charAt(i);
     }
     if (seen >= 0x80) {
       return false;

@@ -8,11 +8,15 @@ import java.util.Objects;
  * are turned into a byte sequence read through {@link ByteAccess}. Subclasses implement the function once, over
  * {@code ByteAccess}.
  *
- * <p>Characters: an ASCII {@code String} of at most {@link Scratch#CAPACITY} chars is bulk-copied into a per-thread
- * {@code byte[]} and hashed there (byte speed, no allocation after the thread's first call); any other
- * {@code CharSequence}, a longer one, or one with non-ASCII chars is encoded to UTF-8 on the fly.
+ * <p>Characters: an ASCII {@code String} of {@link #SCRATCH_MIN} to {@link Scratch#CAPACITY} chars is bulk-copied
+ * into a per-thread {@code byte[]} and hashed there (no allocation after the thread's first call); any other
+ * {@code CharSequence}, a shorter or longer one, or one with non-ASCII chars is encoded to UTF-8 on the fly. Up to
+ * 16 bytes XXH3 reads at most 16 chars, which the direct reader does faster than the copy.
  */
 abstract class Utf8KeyHasher implements KeyHasher {
+
+  /** Shortest key (in chars) hashed through the scratch copy. */
+  static final int SCRATCH_MIN = 17;
 
   /** Hashes {@code len} bytes read through {@code a} from cursor {@code p} of {@code in}. */
   abstract <T> long hash(T in, long p, long len, ByteAccess<T> a);
@@ -31,7 +35,7 @@ abstract class Utf8KeyHasher implements KeyHasher {
     if (key instanceof String) {
       String s = (String) key;
       int n = s.length();
-      if (n <= Scratch.CAPACITY) {
+      if (n >= SCRATCH_MIN && n <= Scratch.CAPACITY) {
         Scratch scratch = Scratch.get();
         if (scratch.asciiBytes(s, 0, n)) {
           return hash(scratch.bytes, 0, n, ByteAccess.ARRAY);
@@ -48,7 +52,7 @@ abstract class Utf8KeyHasher implements KeyHasher {
       return hash(key);
     }
     Scratch scratch = Scratch.get();
-    if (key instanceof String && to - from <= Scratch.CAPACITY
+    if (key instanceof String && to - from >= SCRATCH_MIN && to - from <= Scratch.CAPACITY
         && scratch.asciiBytes((String) key, from, to)) {
       return hash(scratch.bytes, 0, to - from, ByteAccess.ARRAY);
     }
