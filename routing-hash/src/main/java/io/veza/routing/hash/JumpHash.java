@@ -23,10 +23,10 @@ package io.veza.routing.hash;
  * {@code 2^31}), and the double expression is evaluated in the paper's order, {@code (b + 1) * (2^31 / r)}. The
  * paper's {@code int64_t b, j} are {@code int}s here: {@code b < buckets <= 2^31 - 1} always fits, and a candidate
  * {@code j >= 2^31} converts to {@code Integer.MAX_VALUE} (Java's saturating cast), which is {@code >= buckets}
- * and stops the loop exactly where the paper's does. On HotSpot the {@code int} conversions make the loop about
- * 15 % faster at 100000 buckets than the {@code long} form. The test suite checks this against vectors produced
- * by the paper's code compiled with gcc ({@code src/test/cpp/jump_vectors.cpp}) and against a 64-bit
- * transliteration for random keys and bucket counts.
+ * and stops the loop exactly where the paper's does. On HotSpot (JDK 17) the {@code int} conversions make the loop
+ * faster than the {@code long} form: 50 instead of 61 ns at 100000 buckets in {@code JumpHashBenchmark}. The
+ * test suite checks this against vectors produced by the paper's code compiled with gcc
+ * ({@code src/test/cpp/jump_vectors.cpp}) and against a 64-bit transliteration for random keys and bucket counts.
  *
  * <p><b>Guava.</b> Guava's {@code Hashing.consistentHash(long, int)} implements the same idea but not the same
  * function, in two ways:

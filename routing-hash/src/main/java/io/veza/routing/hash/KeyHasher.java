@@ -21,11 +21,11 @@ import java.nio.ByteBuffer;
  *
  * <p><b>Speed.</b> An ASCII {@code String} key of 17 to 256 chars is checked in one pass, bulk-copied into a
  * per-thread scratch array and hashed there as bytes; other character sequences are
- * encoded to UTF-8 on the fly. Either way nothing is allocated per call (the scratch array is allocated once
- * per thread).
+ * encoded to UTF-8 on the fly. Either way nothing is allocated per call; the scratch array (about 300 bytes)
+ * is allocated on a thread's first call, so with virtual threads every new virtual thread pays it once.
  *
- * <p><b>Thread-safety:</b> implementations are immutable; every method is safe to call from any
- * number of threads and allocates nothing. A {@code null} key is a programming error and throws
+ * <p><b>Thread-safety:</b> implementations are immutable; every method is safe to call from any number of
+ * threads and allocates nothing after the calling thread's first call. A {@code null} key is a programming error and throws
  * {@link NullPointerException}.
  */
 public interface KeyHasher {
