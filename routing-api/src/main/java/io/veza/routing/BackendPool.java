@@ -400,7 +400,7 @@ public final class BackendPool implements AutoCloseable {
       if (range != Balance.NO_KEY) {
         long hash;
         try {
-          hash = RangeHashing.hash(keyHasher, source, Balance.from(range), Balance.to(range));
+          hash = keyHasher.hash(source, Balance.from(range), Balance.to(range));
         } catch (RuntimeException e) {
           hash = 0; // unreachable with a well-behaved CharSequence; a broken one must not fail the request
           range = Balance.NO_KEY;

@@ -93,11 +93,13 @@ class BalanceUriTest {
   }
 
   @Test
-  void rangeHashingEqualsHashingTheSubstring() {
+  void theHashedKeyRangeEqualsHashingTheExtractedKey() {
     var h = io.veza.routing.hash.KeyHashers.xxh3(7);
-    String s = "/hls/3f2a-track/seg.ts";
-    assertEquals(h.hash("3f2a-track"), RangeHashing.hash(h, s, 5, 15));
-    assertEquals(h.hash(s), RangeHashing.hash(h, s, 0, s.length()));
+    Balance b = Balance.pathSegment(1);
+    for (String s : new String[] {"/hls/3f2a-track/seg.ts", "/hls/\u00e9t\u00e9/seg.ts", "/hls/x"}) {
+      long r = b.keyRange(s);
+      assertEquals(h.hash(key(b, s)), h.hash(s, Balance.from(r), Balance.to(r)));
+    }
   }
 
   @Test

@@ -65,6 +65,18 @@ public final class JumpSelector {
   private final int usableCount;
   /** All usable and all weights 1: the selection is exactly one jump hash. */
   private final boolean plainJump;
+  /** Buckets of attempt 0's jump in {@link #select}: {@code slots}, or 1 for an empty selector. */
+  private final int jumpBuckets;
+  /**
+   * Bitset tested after attempt 0's jump in {@link #select}: {@link #usable}, or for an empty selector one zero
+   * word (so that its bucket 0 is rejected and the out-of-line path returns {@link #NONE}).
+   */
+  private final long[] firstTest;
+  /**
+   * Every usable slot has weight 1. Then attempt 0 is accepted exactly when its slot is usable: the weight test
+   * {@code w == 1.0 || variate < w} is true for every usable slot, so {@link #select} skips it.
+   */
+  private final boolean unitUsable;
 
   private JumpSelector(int slots, long[] usable, double[] weights) {
     this.slots = slots;
@@ -88,6 +100,18 @@ public final class JumpSelector {
     this.weights = unit ? null : weights;
     this.usableCount = count;
     this.plainJump = slots > 0 && this.usable == null && this.weights == null;
+    this.jumpBuckets = Math.max(slots, 1);
+    this.firstTest = slots == 0 ? new long[1] : this.usable;
+    boolean unitUsableWeights = true;
+    if (this.weights != null) {
+      for (int s = 0; s < slots; s++) {
+        if (this.weights[s] != 1.0 && (this.usable == null || (this.usable[s >>> 6] & (1L << s)) != 0)) {
+          unitUsableWeights = false;
+          break;
+        }
+      }
+    }
+    this.unitUsable = unitUsableWeights;
   }
 
   /**
@@ -152,20 +176,43 @@ public final class JumpSelector {
    * @return a usable slot, or {@link #NONE} if no slot is usable
    */
   public int select(long keyHash) {
-    if (plainJump) {
-      return JumpHash.bucket(keyHash, slots);
+    // Attempt 0 straight-line: one jump and, when a slot is down, one bit test. Everything else is out of line so
+    // that this method stays small enough to inline into the caller.
+    int s = JumpHash.bucket(keyHash, jumpBuckets);
+    long[] test = firstTest;
+    if (unitUsable && (test == null || (test[s >>> 6] & (1L << s)) != 0)) {
+      return s;
     }
+    return selectAfterFirst(keyHash, s);
+  }
+
+  /**
+   * The rest of {@link #select} once the straight-line test did not accept attempt 0's slot {@code s}: either the
+   * slot is not usable, or some usable slot has a weight below 1 and the full acceptance test decides.
+   */
+  private int selectAfterFirst(long keyHash, int s) {
     if (usableCount == 0) {
       return NONE;
     }
-    int s = JumpHash.bucket(keyHash, slots);
+    if (unitUsable) {
+      // Same acceptance as accepts(): every usable slot has weight 1, so only the usable bit decides.
+      long[] bits = usable;
+      int n = slots;
+      for (int i = 1; i < MAX_ATTEMPTS; i++) {
+        int t = JumpHash.bucket(attemptKey(keyHash, i), n);
+        if ((bits[t >>> 6] & (1L << t)) != 0) {
+          return t;
+        }
+      }
+      return rendezvous(keyHash);
+    }
     if (accepts(s, keyHash, 0)) {
       return s;
     }
     for (int i = 1; i < MAX_ATTEMPTS; i++) {
-      s = JumpHash.bucket(attemptKey(keyHash, i), slots);
-      if (accepts(s, keyHash, i)) {
-        return s;
+      int t = JumpHash.bucket(attemptKey(keyHash, i), slots);
+      if (accepts(t, keyHash, i)) {
+        return t;
       }
     }
     return rendezvous(keyHash);

@@ -1,13 +1,10 @@
 package io.veza.routing.hash;
 
-import java.nio.ByteBuffer;
-import java.util.Objects;
-
 /**
  * XXH3 64-bit ({@code XXH3_64bits_withSeed}, xxHash 0.8), written once over {@link ByteAccess} so arrays, buffers
  * and UTF-8 encoded characters share the code. Transliterated from the scalar code paths of {@code xxhash.h}.
  */
-final class Xxh3 implements KeyHasher {
+final class Xxh3 extends Utf8KeyHasher {
 
   static final long PRIME32_1 = 0x9E3779B1L;
   static final long PRIME32_2 = 0x85EBCA77L;
@@ -64,33 +61,14 @@ final class Xxh3 implements KeyHasher {
     this.bitflip9to16hi = (k(40) ^ k(48)) - seed;
   }
 
+  /** Adds the optimistic 17..128-char reader to the general path (non-{@code String} sequences, non-ASCII). */
   @Override
-  public long hash(CharSequence key) {
+  long hashChars(CharSequence key) {
     int n = key.length();
     if (n > 16 && n <= 128) {
       return chars17to128(key, n);
     }
-    int ascii = ByteAccess.asciiPrefix(key);
-    if (ascii == key.length()) {
-      return hash(key, 0, ascii, ByteAccess.ASCII);
-    }
-    return hash(key, 0, ByteAccess.utf8Length(key, ascii), ByteAccess.UTF8);
-  }
-
-  @Override
-  public long hash(byte[] key) {
-    return hash(key, 0, key.length, ByteAccess.ARRAY);
-  }
-
-  @Override
-  public long hash(byte[] key, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, key.length);
-    return hash(key, offset, length, ByteAccess.ARRAY);
-  }
-
-  @Override
-  public long hash(ByteBuffer key) {
-    return hash(key, key.position(), key.remaining(), ByteAccess.BUFFER);
+    return super.hashChars(key);
   }
 
   @Override
@@ -98,6 +76,7 @@ final class Xxh3 implements KeyHasher {
     return "XXH3_64bits_withSeed(seed=" + seed + ")";
   }
 
+  @Override
   <T> long hash(T in, long p, long len, ByteAccess<T> a) {
     if (len <= 16) {
       if (len > 8) {

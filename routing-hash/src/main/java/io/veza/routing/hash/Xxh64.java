@@ -6,11 +6,8 @@ import static io.veza.routing.hash.Xxh3.PRIME64_3;
 import static io.veza.routing.hash.Xxh3.PRIME64_4;
 import static io.veza.routing.hash.Xxh3.PRIME64_5;
 
-import java.nio.ByteBuffer;
-import java.util.Objects;
-
 /** XXH64 ({@code XXH64(input, len, seed)}, xxHash 0.8), over {@link ByteAccess}. */
-final class Xxh64 implements KeyHasher {
+final class Xxh64 extends Utf8KeyHasher {
 
   private final long seed;
 
@@ -19,35 +16,11 @@ final class Xxh64 implements KeyHasher {
   }
 
   @Override
-  public long hash(CharSequence key) {
-    int ascii = ByteAccess.asciiPrefix(key);
-    if (ascii == key.length()) {
-      return hash(key, 0, ascii, ByteAccess.ASCII);
-    }
-    return hash(key, 0, ByteAccess.utf8Length(key, ascii), ByteAccess.UTF8);
-  }
-
-  @Override
-  public long hash(byte[] key) {
-    return hash(key, 0, key.length, ByteAccess.ARRAY);
-  }
-
-  @Override
-  public long hash(byte[] key, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, key.length);
-    return hash(key, offset, length, ByteAccess.ARRAY);
-  }
-
-  @Override
-  public long hash(ByteBuffer key) {
-    return hash(key, key.position(), key.remaining(), ByteAccess.BUFFER);
-  }
-
-  @Override
   public String toString() {
     return "XXH64(seed=" + seed + ")";
   }
 
+  @Override
   <T> long hash(T in, long p, long len, ByteAccess<T> a) {
     long h;
     long c = p;

@@ -60,6 +60,31 @@ class JumpHashTest {
     assertThrows(IllegalArgumentException.class, () -> JumpHash.bucket(1, Integer.MIN_VALUE));
   }
 
+  /**
+   * The paper's code with every integer 64-bit, as literally as Java allows. {@link JumpHash} holds {@code b} and
+   * {@code j} in {@code int}s (faster on HotSpot): a candidate {@code >= 2^31} saturates to
+   * {@code Integer.MAX_VALUE}, which is {@code >= buckets}, so the loop stops with the same {@code b}.
+   */
+  static int paperWith64BitIntegers(long key, int buckets) {
+    long b = -1;
+    long j = 0;
+    while (j < buckets) {
+      b = j;
+      key = key * 2862933555777941757L + 1;
+      j = (long) ((b + 1) * (2147483648.0 / (double) ((key >>> 33) + 1)));
+    }
+    return (int) b;
+  }
+
+  /** Random keys and bucket counts over the whole int range, and counts near 2^31 - 1 where j can exceed it. */
+  @Property(tries = 3000)
+  void equalsThePaperWith64BitIntegers(@ForAll long key, @ForAll @IntRange(min = 1) int buckets,
+      @ForAll @IntRange(min = 0, max = 1000) int belowMax) {
+    assertEquals(paperWith64BitIntegers(key, buckets), JumpHash.bucket(key, buckets));
+    int nearMax = Integer.MAX_VALUE - belowMax;
+    assertEquals(paperWith64BitIntegers(key, nearMax), JumpHash.bucket(key, nearMax));
+  }
+
   @Property(tries = 1000)
   void resultIsInRange(@ForAll long key, @ForAll @IntRange(min = 1) int buckets) {
     int b = JumpHash.bucket(key, buckets);

@@ -1,12 +1,14 @@
 package io.veza.routing.hash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.dynatrace.hash4j.hashing.Hasher64;
 import com.dynatrace.hash4j.hashing.Hashing;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -59,6 +61,36 @@ class KeyHasherProperties {
     byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
     assertEquals(Hashing.xxh64().hashBytesToLong(utf8), KeyHashers.xxh64().hash(key));
     assertEquals(Hashing.xxh64(seed).hashBytesToLong(utf8), KeyHashers.xxh64(seed).hash(key));
+    assertEquals(KeyHashers.xxh64(seed).hash(utf8), KeyHashers.xxh64(seed).hash(new StringBuilder(key)));
+  }
+
+  /**
+   * {@code hash(key, from, to)} is the hash of the UTF-8 bytes of {@code key.substring(from, to)} for random ranges
+   * of random keys (ASCII, Latin-1, BMP, surrogate pairs cut by the range ends, lengths past the 256-char scratch),
+   * for a {@code String} (scratch copy) and a {@code StringBuilder} (on-the-fly reader) source, both functions.
+   */
+  @Property(tries = 1000)
+  void rangeIsTheHashOfTheSubstring(@ForAll("keys") String key, @ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 100_000) int a, @ForAll @IntRange(min = 0, max = 100_000) int b) {
+    int from = a % (key.length() + 1);
+    int to = from + b % (key.length() - from + 1);
+    byte[] utf8 = key.substring(from, to).getBytes(StandardCharsets.UTF_8);
+    StringBuilder builder = new StringBuilder(key);
+    long xxh3 = Hashing.xxh3_64(seed).hashBytesToLong(utf8);
+    assertEquals(xxh3, KeyHashers.xxh3(seed).hash(key, from, to));
+    assertEquals(xxh3, KeyHashers.xxh3(seed).hash(builder, from, to));
+    long xxh64 = Hashing.xxh64(seed).hashBytesToLong(utf8);
+    assertEquals(xxh64, KeyHashers.xxh64(seed).hash(key, from, to));
+    assertEquals(xxh64, KeyHashers.xxh64(seed).hash(builder, from, to));
+  }
+
+  /** Every bad range throws {@link IndexOutOfBoundsException}, as {@code subSequence} does. */
+  @Property(tries = 300)
+  void badRangesThrow(@ForAll("keys") String key, @ForAll int from, @ForAll int to) {
+    Assume.that(from < 0 || to > key.length() || from > to);
+    assertThrows(IndexOutOfBoundsException.class, () -> key.subSequence(from, to));
+    assertThrows(IndexOutOfBoundsException.class, () -> KeyHashers.xxh3().hash(key, from, to));
+    assertThrows(IndexOutOfBoundsException.class, () -> KeyHashers.xxh64().hash(new StringBuilder(key), from, to));
   }
 
   /** Every length 0..300 explicitly, so every XXH3 size class and every tail length is hit. */

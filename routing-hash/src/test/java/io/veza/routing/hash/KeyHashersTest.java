@@ -153,4 +153,41 @@ class KeyHashersTest {
     assertThrows(IndexOutOfBoundsException.class, () -> KeyHashers.xxh64().hash(key, 0, -1));
     assertThrows(NullPointerException.class, () -> KeyHashers.xxh3().hash((String) null));
   }
+
+  /**
+   * A {@code CharSequence} whose {@code charAt} itself hashes a range (re-entering on the same thread) still gets
+   * the right values: the per-thread range view is not shared between the two calls.
+   */
+  @Test
+  void reentrantRangeHashingIsCorrect() {
+    String inner = "/tracks/\u00e9t\u00e9/master.m3u8";
+    long innerExpected = KeyHashers.xxh3().hash(inner.substring(8, 12));
+    long[] innerSeen = new long[1];
+    CharSequence outer = new CharSequence() {
+      private final String text = "0123456789";
+
+      @Override
+      public int length() {
+        return text.length();
+      }
+
+      @Override
+      public char charAt(int index) {
+        innerSeen[0] = KeyHashers.xxh3().hash(new StringBuilder(inner), 8, 12);
+        return text.charAt(index);
+      }
+
+      @Override
+      public CharSequence subSequence(int start, int end) {
+        return text.subSequence(start, end);
+      }
+
+      @Override
+      public String toString() {
+        return text;
+      }
+    };
+    assertEquals(KeyHashers.xxh3().hash("2345"), KeyHashers.xxh3().hash(outer, 2, 6));
+    assertEquals(innerExpected, innerSeen[0]);
+  }
 }
