@@ -374,22 +374,10 @@ final class CookieBinding {
    */
   boolean isOurSetCookie(CharSequence setCookie) {
     int end = setCookie.length();
-    int attBeg = 0;
-    while (attBeg < end && CookieHeaders.isSpht(setCookie.charAt(attBeg))) {
-      attBeg++;
-    }
-    int equal = attBeg;
-    int attEnd = attBeg;
-    while (equal < end) {
-      char c = setCookie.charAt(equal);
-      if (c == '=' || c == ';') {
-        break;
-      }
-      equal++;
-      if (!CookieHeaders.isSpht(c)) {
-        attEnd = equal;
-      }
-    }
+    int attBeg = CookieHeaders.skipSpht(setCookie, 0, end);
+    long nameEnd = CookieHeaders.scanName(setCookie, attBeg, end, false); // a Set-Cookie name runs past ','
+    int attEnd = CookieHeaders.hi(nameEnd);
+    int equal = CookieHeaders.lo(nameEnd);
     return equal < end && setCookie.charAt(equal) == '='
         && attEnd - attBeg == name.length() && CookieHeaders.regionMatches(setCookie, attBeg, name);
   }
@@ -407,33 +395,16 @@ final class CookieBinding {
    */
   String rewriteSetCookie(String setCookie, int server, boolean direct) {
     int end = setCookie.length();
-    int attBeg = 0;
-    while (attBeg < end && CookieHeaders.isSpht(setCookie.charAt(attBeg))) {
-      attBeg++;
-    }
-    int equal = attBeg;
-    int attEnd = attBeg;
-    while (equal < end) {
-      char c = setCookie.charAt(equal);
-      if (c == '=' || c == ';') {
-        break;
-      }
-      equal++;
-      if (!CookieHeaders.isSpht(c)) {
-        attEnd = equal;
-      }
-    }
+    int attBeg = CookieHeaders.skipSpht(setCookie, 0, end);
+    long nameEnd = CookieHeaders.scanName(setCookie, attBeg, end, false); // a Set-Cookie name runs past ','
+    int attEnd = CookieHeaders.hi(nameEnd);
+    int equal = CookieHeaders.lo(nameEnd);
     if (equal >= end || setCookie.charAt(equal) != '=') {
       return setCookie; // no '=': ignored
     }
-    int valBeg = equal + 1;
-    while (valBeg < end && CookieHeaders.isSpht(setCookie.charAt(valBeg))) {
-      valBeg++;
-    }
-    int valEnd = CookieHeaders.cookieValueEnd(setCookie, valBeg, end);
-    while (valEnd > valBeg && CookieHeaders.isSpht(setCookie.charAt(valEnd - 1))) {
-      valEnd--;
-    }
+    long value = CookieHeaders.scanValue(setCookie, equal, end);
+    int valBeg = CookieHeaders.hi(value);
+    int valEnd = CookieHeaders.trimSpht(setCookie, valBeg, CookieHeaders.lo(value));
     boolean strip = attEnd != equal || valBeg > equal + 1;
     boolean ours = attEnd - attBeg == name.length() && CookieHeaders.regionMatches(setCookie, attBeg, name);
     String replacement = null;

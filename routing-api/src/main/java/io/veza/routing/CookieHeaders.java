@@ -27,11 +27,11 @@ final class CookieHeaders {
   private CookieHeaders() {}
 
   static int valueStart(long found) {
-    return (int) (found >>> 32);
+    return hi(found);
   }
 
   static int valueEnd(long found) {
-    return (int) found;
+    return lo(found);
   }
 
   private static long pack(int valBeg, int valEnd) {
@@ -56,46 +56,19 @@ final class CookieHeaders {
       first = true;
     } else {
       // between a value end and the next delimiter there are only spaces and tabs
-      prev = Math.min(resume, end);
-      while (prev < end && isSpht(header.charAt(prev))) {
-        prev++;
-      }
+      prev = skipSpht(header, Math.min(resume, end), end);
       first = false;
     }
     while (prev < end) {
-      int attBeg = first ? prev : prev + 1;
+      int attBeg = skipSpht(header, first ? prev : prev + 1, end);
       first = false;
-      while (attBeg < end && isSpht(header.charAt(attBeg))) {
-        attBeg++;
-      }
-      int equal = attBeg;
-      int attEnd = attBeg;
-      while (equal < end) {
-        char c = header.charAt(equal);
-        if (c == '=' || c == ',' || c == ';') {
-          break;
-        }
-        equal++;
-        if (!isSpht(c)) {
-          attEnd = equal;
-        }
-      }
-      int valBeg;
-      int valEnd;
-      int next;
-      if (equal < end && header.charAt(equal) == '=') {
-        valBeg = equal + 1;
-        while (valBeg < end && isSpht(header.charAt(valBeg))) {
-          valBeg++;
-        }
-        next = cookieValueEnd(header, valBeg, end);
-        valEnd = next;
-        while (valEnd > valBeg && isSpht(header.charAt(valEnd - 1))) {
-          valEnd--;
-        }
-      } else {
-        valBeg = valEnd = next = equal;
-      }
+      long nameEnd = scanName(header, attBeg, end, true);
+      int attEnd = hi(nameEnd);
+      int equal = lo(nameEnd);
+      long value = scanValue(header, equal, end);
+      int valBeg = hi(value);
+      int next = lo(value);
+      int valEnd = trimSpht(header, valBeg, next);
       prev = next;
       if (equal == next || (attBeg < end && header.charAt(attBeg) == '$')) {
         continue; // no '=' or an RFC 2109 "$attribute"
@@ -128,6 +101,72 @@ final class CookieHeaders {
       }
     }
     return s;
+  }
+
+  /*
+   * The HAProxy cookie tokenizer, shared by every scan here and by CookieBinding's Set-Cookie scans. One cookie
+   * is "  name  =  value  " up to the delimiter `next`; callers step over the delimiter themselves. Boundaries
+   * come back packed two per long (hi, lo) so that nothing allocates.
+   */
+
+  static int hi(long packed) {
+    return (int) (packed >>> 32);
+  }
+
+  static int lo(long packed) {
+    return (int) packed;
+  }
+
+  /** The first position at or after {@code i} that is not a space or tab, at most {@code end}. */
+  static int skipSpht(CharSequence h, int i, int end) {
+    while (i < end && isSpht(h.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** {@code end} moved back over trailing spaces and tabs, not before {@code from}. */
+  static int trimSpht(CharSequence h, int from, int end) {
+    while (end > from && isSpht(h.charAt(end - 1))) {
+      end--;
+    }
+    return end;
+  }
+
+  /**
+   * Scans a cookie name from {@code attBeg} (already past leading spaces) to the first {@code '='} or {@code ';'}
+   * (or {@code ','} when {@code commaEnds}: a Cookie header; a Set-Cookie name runs past commas).
+   *
+   * @return packed ({@code attEnd}: the name end without trailing spaces, {@code equal}: the position of that
+   *     delimiter, or {@code end})
+   */
+  static long scanName(CharSequence h, int attBeg, int end, boolean commaEnds) {
+    int equal = attBeg;
+    int attEnd = attBeg;
+    while (equal < end) {
+      char c = h.charAt(equal);
+      if (c == '=' || c == ';' || (commaEnds && c == ',')) {
+        break;
+      }
+      equal++;
+      if (!isSpht(c)) {
+        attEnd = equal;
+      }
+    }
+    return pack(attEnd, equal);
+  }
+
+  /**
+   * The value after the {@code '='} at {@code equal}: packed ({@code valBeg}: past leading spaces, {@code next}:
+   * its {@link #cookieValueEnd}); trim the value end with {@link #trimSpht}. Without an {@code '='} at
+   * {@code equal} the cookie has no value: ({@code equal}, {@code equal}).
+   */
+  static long scanValue(CharSequence h, int equal, int end) {
+    if (equal >= end || h.charAt(equal) != '=') {
+      return pack(equal, equal);
+    }
+    int valBeg = skipSpht(h, equal + 1, end);
+    return pack(valBeg, cookieValueEnd(h, valBeg, end));
   }
 
   /** Whether {@code s[from, from + v.length())} equals {@code v}; false if out of range. */
@@ -190,43 +229,19 @@ final class CookieHeaders {
     boolean preserveHdr = false;
     boolean isFirst = true;
     int[] from = new int[1];
+    // one view for the shared tokenizer; it sees the in-place edits of b (hdrEnd bounds every scan)
+    java.nio.CharBuffer view = java.nio.CharBuffer.wrap(b);
     int next;
     for (int prev = hdrBeg; prev < hdrEnd; prev = next) {
-      int attBeg = prev;
-      if (!isFirst) {
-        attBeg++;
-      }
+      int attBeg = skipSpht(view, isFirst ? prev : prev + 1, hdrEnd);
       isFirst = false;
-      while (attBeg < hdrEnd && isSpht(b[attBeg])) {
-        attBeg++;
-      }
-      int equal = attBeg;
-      int attEnd = attBeg;
-      while (equal < hdrEnd) {
-        char c = b[equal];
-        if (c == '=' || c == ',' || c == ';') {
-          break;
-        }
-        equal++;
-        if (!isSpht(c)) {
-          attEnd = equal;
-        }
-      }
-      int valBeg;
-      int valEnd;
-      if (equal < hdrEnd && b[equal] == '=') {
-        valBeg = equal + 1;
-        while (valBeg < hdrEnd && isSpht(b[valBeg])) {
-          valBeg++;
-        }
-        next = cookieValueEnd(java.nio.CharBuffer.wrap(b), valBeg, hdrEnd);
-        valEnd = next;
-        while (valEnd > valBeg && isSpht(b[valEnd - 1])) {
-          valEnd--;
-        }
-      } else {
-        valBeg = valEnd = next = equal;
-      }
+      long nameEnd = scanName(view, attBeg, hdrEnd, true);
+      int attEnd = hi(nameEnd);
+      int equal = lo(nameEnd);
+      long value = scanValue(view, equal, hdrEnd);
+      int valBeg = hi(value);
+      next = lo(value);
+      int valEnd = trimSpht(view, valBeg, next);
       if (attBeg < hdrEnd && b[attBeg] == '$') {
         continue;
       }
@@ -260,7 +275,7 @@ final class CookieHeaders {
         next += strippedBefore;
         hdrEnd += strippedBefore;
       }
-      boolean ours = attEnd - attBeg == name.length() && regionMatches(java.nio.CharBuffer.wrap(b), attBeg, name);
+      boolean ours = attEnd - attBeg == name.length() && regionMatches(view, attBeg, name);
       if (ours) {
         int delim = valEnd;
         if (stripPrefix) {
@@ -303,39 +318,15 @@ final class CookieHeaders {
     int prev = 0;
     boolean first = true;
     while (prev < end) {
-      int attBeg = first ? prev : prev + 1;
+      int attBeg = skipSpht(header, first ? prev : prev + 1, end);
       first = false;
-      while (attBeg < end && isSpht(header.charAt(attBeg))) {
-        attBeg++;
-      }
-      int equal = attBeg;
-      int attEnd = attBeg;
-      while (equal < end) {
-        char c = header.charAt(equal);
-        if (c == '=' || c == ',' || c == ';') {
-          break;
-        }
-        equal++;
-        if (!isSpht(c)) {
-          attEnd = equal;
-        }
-      }
-      int valBeg;
-      int valEnd;
-      int next;
-      if (equal < end && header.charAt(equal) == '=') {
-        valBeg = equal + 1;
-        while (valBeg < end && isSpht(header.charAt(valBeg))) {
-          valBeg++;
-        }
-        next = cookieValueEnd(header, valBeg, end);
-        valEnd = next;
-        while (valEnd > valBeg && isSpht(header.charAt(valEnd - 1))) {
-          valEnd--;
-        }
-      } else {
-        valBeg = valEnd = next = equal;
-      }
+      long nameEnd = scanName(header, attBeg, end, true);
+      int attEnd = hi(nameEnd);
+      int equal = lo(nameEnd);
+      long value = scanValue(header, equal, end);
+      int valBeg = hi(value);
+      int next = lo(value);
+      int valEnd = trimSpht(header, valBeg, next);
       prev = next;
       if ((attBeg < end && header.charAt(attBeg) == '$') || equal == next) {
         continue;
