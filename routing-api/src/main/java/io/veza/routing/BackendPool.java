@@ -197,12 +197,13 @@ public final class BackendPool implements AutoCloseable {
    */
   public RouteDecision route(RequestView request) {
     RoutingTable t = table;
+    long now = cookies == null ? 0 : nowSeconds(); // one clock read per decision: matching and Set-Cookie agree
     CookieMatch m = null;
     if (cookies != null && request != null) {
-      m = matchCookies(request, t);
+      m = matchCookies(request, t, now);
       if (m.server >= 0) {
         // HAProxy: a cookie-designated server is "direct"; stick rules do not override it but still store it
-        RouteDecision d = cookieDecision(Reason.PERSISTED, m.server, m, request);
+        RouteDecision d = cookieDecision(Reason.PERSISTED, m.server, m, request, now);
         storeStick(request, d.server());
         return d;
       }
@@ -213,7 +214,7 @@ public final class BackendPool implements AutoCloseable {
       if (stickKey != null) {
         Server stuck = stickTable.lookup(stickKey);
         if (stuck != null && t.cookieUsable(stuck.index())) {
-          return cookieDecision(Reason.STICK_TABLE, stuck.index(), m, request);
+          return cookieDecision(Reason.STICK_TABLE, stuck.index(), m, request, now);
         }
       }
     }
@@ -229,7 +230,7 @@ public final class BackendPool implements AutoCloseable {
         reason = Reason.INVALID_COOKIE; // unknown value, bad signature, maxidle/maxlife expiry
       }
     }
-    RouteDecision d = cookieDecision(reason, pickedServer(picked), m, request);
+    RouteDecision d = cookieDecision(reason, pickedServer(picked), m, request, now);
     if (stickKey != null) {
       stickTable.store(stickKey, d.server());
     }
@@ -237,10 +238,9 @@ public final class BackendPool implements AutoCloseable {
   }
 
   /** Reads the persistence cookie of every {@code Cookie} header in order into the thread's reusable match. */
-  private CookieMatch matchCookies(RequestView request, RoutingTable t) {
+  private CookieMatch matchCookies(RequestView request, RoutingTable t, long now) {
     CookieMatch m = MATCH.get().reset();
     try {
-      long now = nowSeconds();
       int n = request.headerCount("Cookie");
       for (int i = 0; i < n; i++) {
         cookies.match(request.header("Cookie", i), t, false, now, m);
@@ -259,7 +259,7 @@ public final class BackendPool implements AutoCloseable {
    * The decision for {@code server} with what the cookie configuration requires: a preallocated instance unless a
    * dated cookie must be written.
    */
-  private RouteDecision cookieDecision(Reason reason, int server, CookieMatch m, RequestView request) {
+  private RouteDecision cookieDecision(Reason reason, int server, CookieMatch m, RequestView request, long now) {
     if (cookies == null) {
       return decisions[0][reason.ordinal()][server];
     }
@@ -269,7 +269,7 @@ public final class BackendPool implements AutoCloseable {
     boolean rewrite = rewritesRequestCookies && m.status != CookieMatch.NONE;
     String setCookie;
     try {
-      setCookie = cookies.setCookie(server, m, isPost(request), false, nowSeconds());
+      setCookie = cookies.setCookie(server, m, isPost(request), false, now);
     } catch (RuntimeException e) {
       setCookie = null;
     }
@@ -383,8 +383,9 @@ public final class BackendPool implements AutoCloseable {
     if (picked < 0) {
       return noServer;
     }
-    CookieMatch m = cookies != null && request != null ? matchCookies(request, t) : null;
-    RouteDecision d = cookieDecision(Reason.REDISPATCHED, pickedServer(picked), m, request);
+    long now = cookies == null ? 0 : nowSeconds();
+    CookieMatch m = cookies != null && request != null ? matchCookies(request, t, now) : null;
+    RouteDecision d = cookieDecision(Reason.REDISPATCHED, pickedServer(picked), m, request, now);
     if (request != null) {
       storeStick(request, d.server());
     }
