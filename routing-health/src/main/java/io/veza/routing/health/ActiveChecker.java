@@ -226,6 +226,7 @@ public final class ActiveChecker implements AutoCloseable {
     private final int server;
     private ScheduledFuture<?> next; // guarded by this
     private boolean inFlight; // guarded by this
+    private long requestedDelay = -1; // a check-now request that arrived in flight, else -1; guarded by this
     private CompletableFuture<Boolean> current; // guarded by this
     private ScheduledFuture<?> timeout; // guarded by this
 
@@ -247,9 +248,16 @@ public final class ActiveChecker implements AutoCloseable {
       }
     }
 
-    /** Brings the next check forward to {@code delayNanos} from now if it is due later; no-op while running. */
+    /**
+     * Brings the next check forward to {@code delayNanos} from now if it is due later. While a check is running the
+     * request is kept and applies when that check finishes (leaving MAINT mid-check still checks at once).
+     */
     synchronized void advanceTo(long delayNanos) {
-      if (closed || inFlight) {
+      if (closed) {
+        return;
+      }
+      if (inFlight) {
+        requestedDelay = requestedDelay < 0 ? delayNanos : Math.min(requestedDelay, delayNanos);
         return;
       }
       if (next == null || next.getDelay(TimeUnit.NANOSECONDS) > delayNanos) {
@@ -315,7 +323,6 @@ public final class ActiveChecker implements AutoCloseable {
           return;
         }
         current = null;
-        inFlight = false;
         if (timeout != null) {
           timeout.cancel(false);
           timeout = null;
@@ -324,10 +331,20 @@ public final class ActiveChecker implements AutoCloseable {
           return;
         }
       }
+      // still in flight while the result is recorded (outside the lock: the tracker calls listeners), so a
+      // check-now request from now on is kept in requestedDelay rather than overwritten by the schedule below
       try {
         tracker.recordCheck(server, passed);
       } finally {
-        schedule(jittered(server, tracker.checkIntervalNanos(server)));
+        synchronized (this) {
+          inFlight = false;
+          long delay = jittered(server, tracker.checkIntervalNanos(server));
+          if (requestedDelay >= 0) {
+            delay = Math.min(delay, requestedDelay);
+            requestedDelay = -1;
+          }
+          schedule(delay);
+        }
       }
     }
   }

@@ -17,7 +17,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -209,22 +211,74 @@ class ActiveCheckerTest {
     assertEquals(after, calls.get());
   }
 
+  /** A probe whose checks the test completes by hand: each call queues its pending result. */
+  private static final class ManualProbe implements Probe {
+    final BlockingQueue<CompletableFuture<Boolean>> calls = new LinkedBlockingQueue<>();
+
+    @Override
+    public CompletableFuture<Boolean> check(int server) {
+      CompletableFuture<Boolean> f = new CompletableFuture<>();
+      calls.add(f);
+      return f;
+    }
+
+    CompletableFuture<Boolean> awaitCall() throws InterruptedException {
+      CompletableFuture<Boolean> f = calls.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+      if (f == null) {
+        throw new AssertionError("no check started within " + WAIT_SECONDS + " s");
+      }
+      return f;
+    }
+  }
+
+  private static HealthPolicy minuteInterval() {
+    return HealthPolicy.builder().inter(Duration.ofSeconds(60)).rise(1).fall(1).checkTimeout(Duration.ofSeconds(60))
+        .build();
+  }
+
+  /** Waits until the executor holds the next regular check, 60 s away: the first check is over, none in flight. */
+  private static void awaitMinuteCheckScheduled(ScheduledThreadPoolExecutor executor) throws InterruptedException {
+    awaitCondition(() -> executor.getQueue().stream().anyMatch(task -> task instanceof RunnableScheduledFuture<?> f
+        && !f.isCancelled() && f.getDelay(TimeUnit.SECONDS) > 50));
+  }
+
   @Test
   void leavingMaintenanceChecksImmediately() throws Exception {
-    HealthPolicy slow = HealthPolicy.builder().inter(Duration.ofSeconds(60)).rise(1).fall(1).build();
     Events events = new Events();
-    HealthTracker tracker = HealthTracker.builder().addServer("m", 1, slow).listener(events).build();
-    AtomicInteger calls = new AtomicInteger();
-    try (ActiveChecker checker = ActiveChecker.builder(tracker)
-        .probe(i -> CompletableFuture.completedFuture(calls.incrementAndGet() > 1 ? false : true)).start()) {
-      awaitCondition(() -> calls.get() == 1); // first check at start (position 0 of the stagger)
+    HealthTracker tracker = HealthTracker.builder().addServer("m", 1, minuteInterval()).listener(events).build();
+    ManualProbe probe = new ManualProbe();
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1);
+    try (ActiveChecker checker = ActiveChecker.builder(tracker).executor(executor).probe(probe).start()) {
+      probe.awaitCall().complete(true); // first check at start (position 0 of the stagger)
+      awaitMinuteCheckScheduled(executor);
+      assertTrue(probe.calls.isEmpty());
       tracker.setAdminState(0, AdminState.MAINT);
       tracker.setAdminState(0, AdminState.READY);
       assertEquals(HealthEvent.Cause.MAINTENANCE, events.await(0, HealthEvent.Kind.WENT_DOWN).cause());
       events.await(0, HealthEvent.Kind.CAME_UP); // leaving MAINT: h = rise, UP at once
-      // the next regular check would be 60 s away; leaving MAINT checks at once, and that check fails
-      HealthEvent down = events.await(0, HealthEvent.Kind.WENT_DOWN);
-      assertEquals(HealthEvent.Cause.CHECK_FAILURES, down.cause());
+      // the next regular check is 60 s away; leaving MAINT checks at once, and that check fails
+      probe.awaitCall().complete(false);
+      assertEquals(HealthEvent.Cause.CHECK_FAILURES, events.await(0, HealthEvent.Kind.WENT_DOWN).cause());
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  /** The same while the first check is still running: the request to check at once is kept, not dropped. */
+  @Test
+  void leavingMaintenanceDuringACheckChecksAgainWhenItFinishes() throws Exception {
+    Events events = new Events();
+    HealthTracker tracker = HealthTracker.builder().addServer("m", 1, minuteInterval()).listener(events).build();
+    ManualProbe probe = new ManualProbe();
+    try (ActiveChecker checker = ActiveChecker.builder(tracker).probe(probe).start()) {
+      CompletableFuture<Boolean> first = probe.awaitCall();
+      tracker.setAdminState(0, AdminState.MAINT);
+      tracker.setAdminState(0, AdminState.READY);
+      assertEquals(HealthEvent.Cause.MAINTENANCE, events.await(0, HealthEvent.Kind.WENT_DOWN).cause());
+      events.await(0, HealthEvent.Kind.CAME_UP);
+      first.complete(true);
+      probe.awaitCall().complete(false); // not 60 s later
+      assertEquals(HealthEvent.Cause.CHECK_FAILURES, events.await(0, HealthEvent.Kind.WENT_DOWN).cause());
     }
   }
 
