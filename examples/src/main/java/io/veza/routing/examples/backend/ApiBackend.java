@@ -33,6 +33,7 @@ public final class ApiBackend extends NettyBackend {
   private final String persistenceCookie;
   private final AtomicLong persistenceCookieSeen = new AtomicLong();
   private final AtomicLong webSocketMessages = new AtomicLong();
+  private volatile boolean healthHangs;
 
   /**
    * @param persistenceCookie the gateway's cookie name (e.g. SERVERID); counted if it ever reaches this backend
@@ -45,6 +46,16 @@ public final class ApiBackend extends NettyBackend {
   /** Requests that arrived with the persistence cookie (the gateway failed to strip it). */
   public long persistenceCookieSeen() {
     return persistenceCookieSeen.get();
+  }
+
+  /**
+   * A hung host: while set, {@code GET /api/v1/health} gets no answer (the request is dropped, the connection left
+   * open) and everything else keeps working, as when the health endpoint waits on a wedged dependency. Checks then
+   * time out ({@code timeout check}) and mark the server DOWN while its WebSockets stay connected, so only
+   * {@code on-marked-down shutdown-sessions} moves those clients.
+   */
+  public void hangHealthChecks(boolean hang) {
+    healthHangs = hang;
   }
 
   /** WebSocket messages answered since creation. */
@@ -86,7 +97,11 @@ public final class ApiBackend extends NettyBackend {
       }
       try {
         switch (path) {
-          case HEALTH_PATH -> respond(ctx, request, HttpResponseStatus.OK, "UP\n");
+          case HEALTH_PATH -> {
+            if (!healthHangs) {
+              respond(ctx, request, HttpResponseStatus.OK, "UP\n");
+            }
+          }
           case WHOAMI_PATH -> respond(ctx, request, HttpResponseStatus.OK, id());
           default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, "no such path: " + path + "\n");
         }
