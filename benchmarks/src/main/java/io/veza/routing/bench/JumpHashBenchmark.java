@@ -44,6 +44,16 @@ public class JumpHashBenchmark {
     return JumpHash.bucket(keys[i++ & Keys.MASK], n);
   }
 
+  private int previous;
+
+  /** Latency rather than throughput: the next key's index depends on this bucket, so calls cannot overlap. */
+  @Benchmark
+  public int vezaLatency() {
+    int b = JumpHash.bucket(keys[(previous ^ i++) & Keys.MASK], n);
+    previous = b;
+    return b;
+  }
+
   @Benchmark
   public int guava() {
     return Hashing.consistentHash(keys[i++ & Keys.MASK], n);

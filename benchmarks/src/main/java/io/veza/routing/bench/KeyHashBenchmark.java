@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.State;
  * track id) and 128 characters, which take XXH3's 4..8-byte, 17..128-byte and 129..240-byte code paths.
  * <ul>
  *   <li>{@code veza}: {@code KeyHashers.xxh3().hash(String)} (UTF-8 read on the fly from the chars);</li>
+ *   <li>{@code vezaLatency}: the same, each key chosen by the previous hash (latency, no overlap between calls);</li>
  *   <li>{@code vezaBytes}: {@code KeyHashers.xxh3().hash(byte[])} on the pre-encoded UTF-8 bytes (not a routing
  *       path: the encoding is free here; it shows the cost of the XXH3 core alone);</li>
  *   <li>{@code hash4jBytes}: hash4j {@code xxh3_64().hashBytesToLong(byte[])} on the same pre-encoded bytes
@@ -67,6 +68,19 @@ public class KeyHashBenchmark {
   @Benchmark
   public long veza() {
     return XXH3.hash(keys[i++ & Keys.MASK]);
+  }
+
+  private long previous;
+
+  /**
+   * Latency rather than throughput: the next key's index depends on this hash, so consecutive calls cannot overlap
+   * in the CPU. A lookup that feeds the hash into a jump (TrackIdBenchmark) pays about this, not {@link #veza}.
+   */
+  @Benchmark
+  public long vezaLatency() {
+    long h = XXH3.hash(keys[(int) (previous ^ i++) & Keys.MASK]);
+    previous = h;
+    return h;
   }
 
   @Benchmark

@@ -16,7 +16,8 @@ import org.openjdk.jmh.results.RunResult;
  * Turns JMH results into ratio tables, ratios first:
  * <ul>
  *   <li>benchmarks with a {@code veza} method: every other method (the peers) against {@code veza} with the
- *       same parameters, as {@code peer time / our time} (above 1: ours is faster);</li>
+ *       same parameters, as {@code peer time / our time} (above 1: ours is faster); a method named
+ *       {@code veza...} is a variant of ours (other input, latency) and is labelled {@code variant/ours};</li>
  *   <li>benchmarks with a {@code downPercent} parameter: every case against the {@code downPercent = 0}
  *       case of the same method and other parameters, as {@code time / all-up time};</li>
  *   <li>{@link CompareLookupBenchmark}: every algorithm against {@code veza} at the same n.</li>
@@ -134,7 +135,8 @@ public final class RatioTable {
       String vsText = c.params().containsKey("downPercent") ? "downPercent=0"
           : c.params().containsKey("algorithm") ? "algorithm=veza" : "veza";
       sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s%.2f | %.2f | %s | %s |%n", c.benchmark(),
-          caseText, vsText, peerOverOurs ? "peer/ours " : "", l.ratio(), l.ratioError(),
+          caseText, vsText, !peerOverOurs ? "" : c.method().startsWith("veza") ? "variant/ours " : "peer/ours ",
+          l.ratio(), l.ratioError(),
           bytes(c.bytesPerOp()), bytes(b.bytesPerOp())));
     }
     sb.append("\n| benchmark | method | params | score | ± | unit | B/op |\n");
