@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.reflect.Method;
 import java.util.function.IntSupplier;
@@ -23,6 +24,7 @@ class CookieAllocationTest {
 
   static final int CALLS = 100_000;
   static final long BOUND = 4096;
+  static final int MEASUREMENTS = 3;
 
   private static final Object THREADS;
   private static final Method ALLOCATED_BYTES;
@@ -67,9 +69,21 @@ class CookieAllocationTest {
     return allocated;
   }
 
+  /**
+   * Up to {@value #MEASUREMENTS} measurements, passing on the first within {@link #BOUND}. A measurement may
+   * include a one-off allocation by HotSpot itself (a few hundred bytes of Strings on this thread while it links
+   * newly compiled code); a per-call allocation is at least 16 bytes x {@value #CALLS} in every measurement.
+   */
   static void assertAllocationFree(String what, IntSupplier call) {
-    long allocated = allocatedBy(call);
-    assertTrue(allocated <= BOUND, () -> what + " allocated " + allocated + " bytes over " + CALLS + " calls");
+    long[] measured = new long[MEASUREMENTS];
+    for (int m = 0; m < MEASUREMENTS; m++) {
+      measured[m] = allocatedBy(call);
+      if (measured[m] <= BOUND) {
+        return;
+      }
+    }
+    fail(what + " allocated " + java.util.Arrays.toString(measured) + " bytes in " + MEASUREMENTS
+        + " measurements of " + CALLS + " calls");
   }
 
   @Test

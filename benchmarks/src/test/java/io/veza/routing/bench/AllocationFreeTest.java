@@ -1,6 +1,7 @@
 package io.veza.routing.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.veza.routing.BackendPool;
 import io.veza.routing.hash.JumpHash;
@@ -27,6 +28,7 @@ class AllocationFreeTest {
 
   static final int CALLS = 200_000;
   static final long BOUND = 4096;
+  static final int MEASUREMENTS = 3;
 
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -47,10 +49,21 @@ class AllocationFreeTest {
     return allocated;
   }
 
+  /**
+   * Up to {@value #MEASUREMENTS} measurements, passing on the first within {@link #BOUND}. A measurement may
+   * include a one-off allocation by HotSpot itself (a few hundred bytes of Strings on this thread while it links
+   * newly compiled code); a per-call allocation is at least 16 bytes x {@value #CALLS} in every measurement.
+   */
   static void assertAllocationFree(String what, IntSupplier call) {
-    long allocated = allocatedBy(call);
-    assertTrue(allocated <= BOUND,
-        () -> what + " allocated " + allocated + " bytes over " + CALLS + " calls");
+    long[] measured = new long[MEASUREMENTS];
+    for (int m = 0; m < MEASUREMENTS; m++) {
+      measured[m] = allocatedBy(call);
+      if (measured[m] <= BOUND) {
+        return;
+      }
+    }
+    fail(what + " allocated " + java.util.Arrays.toString(measured) + " bytes in " + MEASUREMENTS
+        + " measurements of " + CALLS + " calls");
   }
 
   private final long[] keys = Keys.randomLongs(1);

@@ -3,6 +3,7 @@ package io.veza.routing.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -22,6 +23,7 @@ class HealthTrackerAllocationTest {
   static final int WARMUP = 10_000;
   static final int CALLS = 50_000;
   static final long BOUND = 4096;
+  static final int MEASUREMENTS = 3;
 
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -42,9 +44,21 @@ class HealthTrackerAllocationTest {
     return THREADS.getCurrentThreadAllocatedBytes() - before;
   }
 
+  /**
+   * Up to {@value #MEASUREMENTS} measurements, passing on the first within {@link #BOUND}. A measurement may
+   * include a one-off allocation by HotSpot itself (a few hundred bytes of Strings on this thread while it links
+   * newly compiled code); a per-call allocation is at least 16 bytes x {@value #CALLS} in every measurement.
+   */
   private void assertAllocationFree(String what, Runnable call) {
-    long allocated = allocatedBy(call);
-    assertTrue(allocated <= BOUND, () -> what + " allocated " + allocated + " bytes over " + CALLS + " calls");
+    long[] measured = new long[MEASUREMENTS];
+    for (int m = 0; m < MEASUREMENTS; m++) {
+      measured[m] = allocatedBy(call);
+      if (measured[m] <= BOUND) {
+        return;
+      }
+    }
+    fail(what + " allocated " + java.util.Arrays.toString(measured) + " bytes in " + MEASUREMENTS
+        + " measurements of " + CALLS + " calls");
   }
 
   private HealthTracker tracker(HealthPolicy policy) {
