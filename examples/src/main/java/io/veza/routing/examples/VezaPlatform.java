@@ -110,19 +110,25 @@ public final class VezaPlatform implements AutoCloseable {
   }
 
   /**
+   * What both pools share: {@code default-server check inter .. fall .. rise .. observe layer7} and
+   * {@code timeout check}. With observe layer7, failed connects and 5xx from live traffic count too (error-limit 10).
+   */
+  static HealthPolicy.Builder defaultServerChecks(Timings t) {
+    return HealthPolicy.builder()
+        .inter(t.inter())
+        .fall(t.fall())
+        .rise(t.rise())
+        .checkTimeout(t.checkTimeout())
+        .observe(ObserveMode.LAYER7);
+  }
+
+  /**
    * {@code backend backend-api}: {@code balance roundrobin}, {@code cookie SERVERID insert indirect nocache},
    * {@code option redispatch}, {@code on-marked-down shutdown-sessions},
    * {@code default-server check inter .. fall .. rise .. slowstart .. observe layer7}.
    */
   static BackendPool apiPool(Timings t, InetSocketAddress api1, InetSocketAddress api2, HealthEvents events) {
-    HealthPolicy health = HealthPolicy.builder()
-        .inter(t.inter())
-        .fall(t.fall())
-        .rise(t.rise())
-        .slowStart(t.slowStart())
-        .checkTimeout(t.checkTimeout())
-        .observe(ObserveMode.LAYER7) // failed connects and 5xx from live traffic count too (error-limit 10)
-        .build();
+    HealthPolicy health = defaultServerChecks(t).slowStart(t.slowStart()).build();
     return BackendPool.builder("backend-api")
         .server(API_1, api1, s -> s.cookie("api1"))
         .server(API_2, api2, s -> s.cookie("api2"))
@@ -141,13 +147,7 @@ public final class VezaPlatform implements AutoCloseable {
    * applies weights as they change, and here a returning streamer should take its tracks back at once.
    */
   static BackendPool streamPool(Timings t, InetSocketAddress s1, InetSocketAddress s2, HealthEvents events) {
-    HealthPolicy health = HealthPolicy.builder()
-        .inter(t.inter())
-        .fall(t.fall())
-        .rise(t.rise())
-        .checkTimeout(t.checkTimeout())
-        .observe(ObserveMode.LAYER7)
-        .build();
+    HealthPolicy health = defaultServerChecks(t).build();
     return BackendPool.builder("stream-server")
         .server(STREAM_1, s1)
         .server(STREAM_2, s2)

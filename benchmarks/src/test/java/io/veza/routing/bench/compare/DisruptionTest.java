@@ -31,18 +31,26 @@ class DisruptionTest {
   }
 
   /**
+   * Exactly the failed server's keys move, and their number is Binomial(K, 1/n): within 5 standard deviations of
+   * K/n (two-sided miss chance ~6e-7).
+   */
+  static void assertMovesExactlyTheFailedServersBinomialShare(Router.Factory factory, int n) {
+    double[] r = movedAndExcess(factory, n);
+    assertEquals(0.0, r[1], "keys moved between surviving servers");
+    assertEquals(r[2], r[0], "moved fraction equals the failed server's share");
+    double p = 1.0 / n;
+    double sigma = Math.sqrt(p * (1 - p) / KEYS);
+    assertTrue(Math.abs(r[0] - p) <= 5 * sigma, () -> "moved " + r[0] + ", ideal " + p + " +- " + 5 * sigma);
+  }
+
+  /**
    * Rendezvous: exactly the failed server's keys move (every other score is unchanged), and their number is
    * Binomial(K, 1/n) for uniform keys; the bound is 5 standard deviations (two-sided miss chance ~6e-7).
    */
   @ParameterizedTest
   @ValueSource(ints = {2, 10, 100})
   void rendezvousMovesExactlyTheFailedServersKeys(int n) {
-    double[] r = movedAndExcess(Rendezvous.factory(), n);
-    assertEquals(0.0, r[1], "keys moved between surviving servers");
-    assertEquals(r[2], r[0], "moved fraction equals the failed server's share");
-    double p = 1.0 / n;
-    double sigma = Math.sqrt(p * (1 - p) / KEYS);
-    assertTrue(Math.abs(r[0] - p) <= 5 * sigma, () -> "moved " + r[0] + ", ideal " + p + " +- " + 5 * sigma);
+    assertMovesExactlyTheFailedServersBinomialShare(Rendezvous.factory(), n);
   }
 
   /**
@@ -53,12 +61,7 @@ class DisruptionTest {
   @ParameterizedTest
   @ValueSource(ints = {2, 10, 100})
   void oursMovesExactlyTheFailedServersKeys(int n) {
-    double[] r = movedAndExcess(OurSelector.factories().get(0), n);
-    assertEquals(0.0, r[1], "keys moved between surviving servers");
-    assertEquals(r[2], r[0], "moved fraction equals the failed server's share");
-    double p = 1.0 / n;
-    double sigma = Math.sqrt(p * (1 - p) / KEYS);
-    assertTrue(Math.abs(r[0] - p) <= 5 * sigma, () -> "moved " + r[0] + ", ideal " + p + " +- " + 5 * sigma);
+    assertMovesExactlyTheFailedServersBinomialShare(OurSelector.factories().get(0), n);
   }
 
   /**
