@@ -1,7 +1,10 @@
-/** HAProxy-conformant health tracking, slow start, admin states, passive observation and active checks. */
+/**
+ * HAProxy-conformant health tracking: the rise/fall counter, admin states, forced health, passive observation,
+ * slow start that runs by itself, and active checks, for a live set of servers. No runtime dependency.
+ */
 module io.veza.routing.health {
-  requires com.google.common;
   requires java.net.http;
+  requires static org.jspecify;
 
   exports io.veza.routing.health;
 }

@@ -2,10 +2,13 @@ package io.veza.routing.health;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -14,31 +17,35 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Runs active health checks for the servers of a {@link HealthTracker} and feeds the results to
- * {@link HealthTracker#recordCheck}, like HAProxy's check tasks.
+ * Runs active health checks for the servers of a {@link HealthTracker} and records the results
+ * ({@link TrackedServer#recordCheck(CheckResult)}), like HAProxy's check tasks. It follows the tracker's membership:
+ * a server that joins is checked at once, one that leaves is no longer checked.
  *
  * <ul>
- *   <li><b>Interval</b>: the next check of a server starts {@link HealthTracker#checkInterval} after the previous
+ *   <li><b>Interval</b>: the next check of a server starts {@link TrackedServer#checkInterval()} after the previous
  *       one ended (HAProxy {@code inter} / {@code fastinter} / {@code downinter}), plus a uniform jitter of
  *       ± {@code spread-checks} percent of that interval.
- *   <li><b>Staggered start</b>: with m checked servers and I the largest initial interval, the k-th checked server
- *       (k = 0..m-1) runs its first check after {@code k*I/m} (HAProxy {@code start_checks} spreads first checks
- *       over the interval the same way).
+ *   <li><b>Staggered start</b>: with m servers checked at {@link #start()} and I the largest initial interval, the
+ *       k-th (k = 0..m-1) runs its first check after {@code k*I/m} (HAProxy {@code start_checks}). A server that
+ *       joins later is checked immediately.
  *   <li><b>Timeout</b>: a probe that has not completed after the policy's {@code checkTimeout} (HAProxy
- *       {@code timeout check}) is a failed check and is cancelled; a probe that throws, returns null or completes
- *       exceptionally is a failed check too. Nothing a probe does can stop the scheduling.
+ *       {@code timeout check}) is a failed check ({@link Probe#timeoutStatus()}) and is cancelled; a probe that
+ *       throws, returns null or completes exceptionally is a failed check too. Nothing a probe does can stop the
+ *       scheduling.
  *   <li><b>MAINT</b>: no probe runs while a server is in maintenance; leaving maintenance checks it immediately.
  *       An {@code on-error} action advances the next check to {@code fastinter} if that is sooner.
- *   <li><b>Slow start</b>: calls {@link HealthTracker#refresh()} at each slow-start step while a server ramps.
  * </ul>
  *
  * <p>Delays are real executor delays. With no executor given, the checker owns a daemon
  * {@link ScheduledThreadPoolExecutor} (threads named {@code veza-health-check-N}) that {@link #close()} shuts down
  * and waits for; a user-supplied executor is never shut down, only this checker's tasks are cancelled. Probes
- * should be non-blocking: they are started on the executor's threads. Thread-safe.
+ * should be non-blocking: they are started on the executor's threads. Listeners never run on these threads.
+ * Thread-safe.
  */
 public final class ActiveChecker implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ActiveChecker.class.getName());
@@ -47,27 +54,35 @@ public final class ActiveChecker implements AutoCloseable {
   public static final String THREAD_NAME_PREFIX = "veza-health-check-";
 
   private final HealthTracker tracker;
-  private final Probe[] probes;
+  private final Probe probe;
+  private final Predicate<TrackedServer> filter;
   private final ScheduledExecutorService executor;
   private final boolean ownsExecutor;
   private final Random random;
-  private final Task[] tasks;
-  private final IntConsumer checkNowHook = this::checkSooner;
-  private final HealthListener refreshListener = this::onEvent;
-  private final Object refreshLock = new Object();
-  private ScheduledFuture<?> refreshFuture; // guarded by refreshLock
+  private final Map<TrackedServer, Task> tasks = new ConcurrentHashMap<>();
+  private final Consumer<TrackedServer> checkSoonerHook = this::checkSooner;
+  private final HealthTracker.MembershipHook membershipHook = new HealthTracker.MembershipHook() {
+    @Override
+    public void added(TrackedServer server) {
+      track(server, 0);
+    }
+
+    @Override
+    public void removed(TrackedServer server) {
+      Task t = tasks.remove(server);
+      if (t != null) {
+        t.cancel();
+      }
+    }
+  };
   private final AtomicBoolean started = new AtomicBoolean();
-  private final List<Thread> ownThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Thread> ownThreads = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private ActiveChecker(Builder b) {
     this.tracker = b.tracker;
-    this.probes = b.probes.clone();
-    for (int i = 0; i < probes.length; i++) {
-      if (probes[i] == null) {
-        probes[i] = b.defaultProbe;
-      }
-    }
+    this.probe = Objects.requireNonNull(b.probe, "probe");
+    this.filter = b.filter;
     if (b.executor != null) {
       this.executor = b.executor;
       this.ownsExecutor = false;
@@ -79,18 +94,24 @@ public final class ActiveChecker implements AutoCloseable {
       this.ownsExecutor = true;
     }
     this.random = b.seed == null ? new Random() : new Random(b.seed);
-    this.tasks = new Task[probes.length];
-    for (int i = 0; i < tasks.length; i++) {
-      tasks[i] = new Task(i);
-    }
   }
 
-  /** A builder for checking the servers of {@code tracker}. */
+  /**
+   * A builder for checking the servers of {@code tracker}.
+   *
+   * @param tracker the tracker whose servers to check
+   * @return a new builder
+   */
   public static Builder builder(HealthTracker tracker) {
     return new Builder(Objects.requireNonNull(tracker, "tracker"));
   }
 
-  /** Starts checking (staggered first checks). Idempotent. */
+  /**
+   * Starts checking (staggered first checks of the current servers; later ones at once). Idempotent.
+   *
+   * @return this checker
+   * @throws IllegalStateException if closed
+   */
   public ActiveChecker start() {
     if (closed) {
       throw new IllegalStateException("checker is closed");
@@ -98,28 +119,40 @@ public final class ActiveChecker implements AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       return this;
     }
-    tracker.addCheckNowHook(checkNowHook);
-    tracker.addListener(refreshListener);
-    List<Integer> checked = new ArrayList<>();
+    tracker.addCheckSoonerHook(checkSoonerHook);
+    tracker.addMembershipHook(membershipHook);
+    List<TrackedServer> checked = new ArrayList<>();
     long maxInter = 0;
-    for (int i = 0; i < probes.length; i++) {
-      if (probes[i] != null) {
-        checked.add(i);
-        maxInter = Math.max(maxInter, tracker.checkIntervalNanos(i));
+    for (TrackedServer s : tracker.servers()) {
+      if (filter.test(s)) {
+        checked.add(s);
+        maxInter = Math.max(maxInter, s.checkIntervalNanos());
       }
     }
+    checked.sort((x, y) -> x.id().compareTo(y.id()));
     int m = checked.size();
     for (int k = 0; k < m; k++) {
-      long delay = m == 0 ? 0 : (long) ((double) maxInter * k / m);
-      tasks[checked.get(k)].schedule(delay);
+      track(checked.get(k), (long) ((double) maxInter * k / m));
     }
-    scheduleRefresh();
     return this;
   }
 
-  /** Whether {@link #close()} was called. */
+  /**
+   * Whether {@link #close()} was called.
+   *
+   * @return whether closed
+   */
   public boolean isClosed() {
     return closed;
+  }
+
+  /**
+   * Number of servers this checker checks now.
+   *
+   * @return the count
+   */
+  public int checkedCount() {
+    return tasks.size();
   }
 
   /**
@@ -132,16 +165,12 @@ public final class ActiveChecker implements AutoCloseable {
       return;
     }
     closed = true;
-    tracker.removeCheckNowHook(checkNowHook);
-    tracker.removeListener(refreshListener);
-    for (Task t : tasks) {
+    tracker.removeCheckSoonerHook(checkSoonerHook);
+    tracker.removeMembershipHook(membershipHook);
+    for (Task t : tasks.values()) {
       t.cancel();
     }
-    synchronized (refreshLock) {
-      if (refreshFuture != null) {
-        refreshFuture.cancel(false);
-      }
-    }
+    tasks.clear();
     if (ownsExecutor) {
       executor.shutdownNow();
       try {
@@ -160,6 +189,20 @@ public final class ActiveChecker implements AutoCloseable {
     }
   }
 
+  private void track(TrackedServer server, long firstDelayNanos) {
+    if (closed || !filter.test(server) || server.isRemoved()) {
+      return;
+    }
+    Task task = new Task(server);
+    if (tasks.putIfAbsent(server, task) == null) {
+      task.schedule(firstDelayNanos);
+      if (server.isRemoved()) { // removed between the test and the put: do not keep checking it
+        tasks.remove(server, task);
+        task.cancel();
+      }
+    }
+  }
+
   private static ThreadFactory daemonThreads(List<Thread> created) {
     return r -> {
       Thread t = new Thread(r, THREAD_NAME_PREFIX + THREAD_IDS.incrementAndGet());
@@ -170,8 +213,8 @@ public final class ActiveChecker implements AutoCloseable {
   }
 
   /** Interval plus uniform jitter in ± spread % (HAProxy {@code spread-checks}). */
-  long jittered(int server, long intervalNanos) {
-    int spread = tracker.policy(server).spreadPercent();
+  long jittered(TrackedServer server, long intervalNanos) {
+    int spread = server.policy().spreadPercent();
     if (spread == 0) {
       return intervalNanos;
     }
@@ -186,56 +229,31 @@ public final class ActiveChecker implements AutoCloseable {
     return Math.max(0, intervalNanos + offset);
   }
 
-  private void checkSooner(int server) {
-    if (closed || probes[server] == null) {
+  private void checkSooner(TrackedServer server) {
+    Task t = tasks.get(server);
+    if (closed || t == null) {
       return;
     }
-    ServerStatus st = tracker.status(server);
-    long desired = st.fastInterForced() ? tracker.policy(server).fastInterNanos() : 0;
-    tasks[server].advanceTo(desired);
-  }
-
-  private void onEvent(HealthEvent e) {
-    if (e.kind() == HealthEvent.Kind.CAME_UP || e.kind() == HealthEvent.Kind.WEIGHT_CHANGED) {
-      scheduleRefresh();
-    }
-  }
-
-  private void scheduleRefresh() {
-    if (closed) {
-      return;
-    }
-    long next = tracker.refresh();
-    synchronized (refreshLock) {
-      if (refreshFuture != null) {
-        refreshFuture.cancel(false);
-        refreshFuture = null;
-      }
-      if (next >= 0 && !closed) {
-        try {
-          refreshFuture = executor.schedule(this::scheduleRefresh, next, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-          LOG.log(System.Logger.Level.WARNING, "executor rejected the slow-start refresh", e);
-        }
-      }
-    }
+    long desired = server.fastInterForced() ? server.policy().fastInterNanos() : 0;
+    t.advanceTo(desired);
   }
 
   /** Scheduling state of one server's checks. */
   private final class Task {
-    private final int server;
-    private ScheduledFuture<?> next; // guarded by this
+    private final TrackedServer server;
+    private @Nullable ScheduledFuture<?> next; // guarded by this
     private boolean inFlight; // guarded by this
+    private boolean cancelled; // guarded by this
     private long requestedDelay = -1; // a check-now request that arrived in flight, else -1; guarded by this
-    private CompletableFuture<Boolean> current; // guarded by this
-    private ScheduledFuture<?> timeout; // guarded by this
+    private @Nullable CompletableFuture<CheckResult> current; // guarded by this
+    private @Nullable ScheduledFuture<?> timeout; // guarded by this
 
-    Task(int server) {
+    Task(TrackedServer server) {
       this.server = server;
     }
 
     synchronized void schedule(long delayNanos) {
-      if (closed) {
+      if (closed || cancelled) {
         return;
       }
       if (next != null) {
@@ -244,7 +262,7 @@ public final class ActiveChecker implements AutoCloseable {
       try {
         next = executor.schedule(this::run, delayNanos, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
-        LOG.log(System.Logger.Level.WARNING, "executor rejected the check of " + server, e);
+        LOG.log(System.Logger.Level.WARNING, "executor rejected the check of " + server.id(), e);
       }
     }
 
@@ -253,7 +271,7 @@ public final class ActiveChecker implements AutoCloseable {
      * request is kept and applies when that check finishes (leaving MAINT mid-check still checks at once).
      */
     synchronized void advanceTo(long delayNanos) {
-      if (closed) {
+      if (closed || cancelled) {
         return;
       }
       if (inFlight) {
@@ -266,6 +284,7 @@ public final class ActiveChecker implements AutoCloseable {
     }
 
     synchronized void cancel() {
+      cancelled = true;
       if (next != null) {
         next.cancel(false);
       }
@@ -273,51 +292,54 @@ public final class ActiveChecker implements AutoCloseable {
         timeout.cancel(false);
       }
       if (current != null) {
-        current.complete(false);
+        current.complete(null);
       }
     }
 
     private void run() {
-      CompletableFuture<Boolean> result = new CompletableFuture<>();
+      CompletableFuture<CheckResult> result = new CompletableFuture<>();
       synchronized (this) {
-        if (closed) {
+        if (closed || cancelled) {
           return;
         }
         next = null;
-        if (tracker.status(server).admin() == AdminState.MAINT) {
-          schedule(jittered(server, tracker.checkIntervalNanos(server))); // checks paused
+        if (server.inMaintenance()) {
+          schedule(jittered(server, server.checkIntervalNanos())); // checks paused
           return;
         }
         inFlight = true;
         current = result;
+        long startNanos = server.tracker().ticker().read();
         try {
-          timeout = executor.schedule(() -> result.complete(false), tracker.policy(server).checkTimeoutNanos(),
-              TimeUnit.NANOSECONDS);
+          timeout = executor.schedule(() -> result.complete(CheckResult.of(probe.timeoutStatus(), 0, "",
+              server.tracker().ticker().read() - startNanos)),
+              server.policy().checkTimeoutNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
           timeout = null;
         }
       }
-      result.whenComplete((passed, error) -> finished(result, Boolean.TRUE.equals(passed)));
-      CompletionStage<Boolean> stage;
+      result.whenComplete((r, error) -> finished(result, r));
+      CompletionStage<CheckResult> stage;
       try {
-        stage = probes[server].check(server);
+        stage = probe.check(server);
       } catch (Throwable t) { // a probe bug is a failed check, never the end of the schedule
-        result.complete(false);
+        result.complete(CheckResult.of(CheckStatus.PROBE_ERROR, 0, Probes.detail(t), -1));
         return;
       }
       if (stage == null) {
-        result.complete(false);
+        result.complete(CheckResult.of(CheckStatus.PROBE_ERROR, 0, "probe returned null", -1));
         return;
       }
-      stage.whenComplete((ok, error) -> result.complete(error == null && Boolean.TRUE.equals(ok)));
-      result.whenComplete((passed, error) -> {
+      stage.whenComplete((r, error) -> result.complete(error != null || r == null
+          ? CheckResult.of(CheckStatus.PROBE_ERROR, 0, Probes.detail(error), -1) : r));
+      result.whenComplete((r, error) -> {
         if (!stage.toCompletableFuture().isDone()) {
           cancelQuietly(stage);
         }
       });
     }
 
-    private void finished(CompletableFuture<Boolean> result, boolean passed) {
+    private void finished(CompletableFuture<CheckResult> result, @Nullable CheckResult r) {
       synchronized (this) {
         if (current != result) {
           return;
@@ -327,18 +349,19 @@ public final class ActiveChecker implements AutoCloseable {
           timeout.cancel(false);
           timeout = null;
         }
-        if (closed) {
+        if (closed || cancelled || r == null) {
+          inFlight = false;
           return;
         }
       }
-      // still in flight while the result is recorded (outside the lock: the tracker calls listeners), so a
-      // check-now request from now on is kept in requestedDelay rather than overwritten by the schedule below
+      // still in flight while the result is recorded, so a check-now request from now on is kept in
+      // requestedDelay rather than overwritten by the schedule below
       try {
-        tracker.recordCheck(server, passed);
+        server.recordCheck(r);
       } finally {
         synchronized (this) {
           inFlight = false;
-          long delay = jittered(server, tracker.checkIntervalNanos(server));
+          long delay = jittered(server, server.checkIntervalNanos());
           if (requestedDelay >= 0) {
             delay = Math.min(delay, requestedDelay);
             requestedDelay = -1;
@@ -349,7 +372,7 @@ public final class ActiveChecker implements AutoCloseable {
     }
   }
 
-  private static void cancelQuietly(CompletionStage<Boolean> stage) {
+  private static void cancelQuietly(CompletionStage<CheckResult> stage) {
     try {
       stage.toCompletableFuture().cancel(true);
     } catch (RuntimeException ignored) {
@@ -360,39 +383,56 @@ public final class ActiveChecker implements AutoCloseable {
   /** Builder of {@link ActiveChecker}; not thread-safe. */
   public static final class Builder {
     private final HealthTracker tracker;
-    private final Probe[] probes;
-    private Probe defaultProbe;
-    private ScheduledExecutorService executor;
-    private Long seed;
+    private @Nullable Probe probe;
+    private Predicate<TrackedServer> filter = s -> true;
+    private @Nullable ScheduledExecutorService executor;
+    private @Nullable Long seed;
     private int threads = 1;
 
     private Builder(HealthTracker tracker) {
       this.tracker = tracker;
-      this.probes = new Probe[tracker.size()];
     }
 
-    /** The probe for every server that has no probe of its own. */
+    /**
+     * The probe run for every checked server.
+     *
+     * @param probe the probe
+     * @return this builder
+     */
     public Builder probe(Probe probe) {
-      this.defaultProbe = Objects.requireNonNull(probe, "probe");
+      this.probe = Objects.requireNonNull(probe, "probe");
       return this;
     }
 
-    /** The probe for one server. */
-    public Builder probe(int server, Probe probe) {
-      if (server < 0 || server >= probes.length) {
-        throw new IllegalArgumentException("server must be in [0, " + probes.length + "), was " + server);
-      }
-      probes[server] = Objects.requireNonNull(probe, "probe");
+    /**
+     * Which servers to check (default all): HAProxy checks only servers with the {@code check} keyword.
+     *
+     * @param filter true for the servers to check
+     * @return this builder
+     */
+    public Builder filter(Predicate<TrackedServer> filter) {
+      this.filter = Objects.requireNonNull(filter, "filter");
       return this;
     }
 
-    /** Runs on the caller's executor, which {@link ActiveChecker#close()} does not shut down. */
+    /**
+     * Runs on the caller's executor, which {@link ActiveChecker#close()} does not shut down.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
     public Builder executor(ScheduledExecutorService executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /** Threads of the owned executor (default 1); ignored with {@link #executor}. */
+    /**
+     * Threads of the owned executor (default 1); ignored with {@link #executor}.
+     *
+     * @param threads at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if below 1
+     */
     public Builder threads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be > 0, was " + threads);
@@ -401,29 +441,37 @@ public final class ActiveChecker implements AutoCloseable {
       return this;
     }
 
-    /** Seed of the spread jitter, for reproducible schedules. */
+    /**
+     * Seed of the spread jitter, for reproducible schedules.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder random(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Builds a checker that is not started yet. */
+    /**
+     * Builds a checker that is not started yet.
+     *
+     * @return the checker
+     * @throws IllegalArgumentException if no probe was set
+     */
     public ActiveChecker build() {
-      if (defaultProbe == null) {
-        for (int i = 0; i < probes.length; i++) {
-          if (probes[i] == null) {
-            throw new IllegalArgumentException("probe must be set for every server, was missing for server " + i
-                + " (" + tracker.ids().get(i) + ")");
-          }
-        }
+      if (probe == null) {
+        throw new IllegalArgumentException("probe must be set, was null");
       }
       return new ActiveChecker(this);
     }
 
-    /** Builds and starts. */
+    /**
+     * Builds and starts.
+     *
+     * @return the started checker
+     */
     public ActiveChecker start() {
       return build().start();
     }
   }
-
 }

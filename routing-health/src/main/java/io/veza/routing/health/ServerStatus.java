@@ -3,9 +3,8 @@ package io.veza.routing.health;
 /**
  * Immutable view of one server's health at one instant.
  *
- * @param index dense server index (declaration order)
- * @param id server id as declared
- * @param up whether the server is UP: health counter {@code >= rise} and not in MAINT
+ * @param id server id
+ * @param operational DOWN, UP or STOPPING (MAINT reads as DOWN)
  * @param health HAProxy's health counter {@code h}, in {@code [0, rise+fall-1]}
  * @param rise the policy's {@code rise}
  * @param fall the policy's {@code fall}
@@ -17,9 +16,8 @@ package io.veza.routing.health;
  * @param fastInterForced whether an {@code on-error} action forced the next check to use {@code fastinter}
  */
 public record ServerStatus(
-    int index,
     String id,
-    boolean up,
+    OperationalState operational,
     int health,
     int rise,
     int fall,
@@ -30,17 +28,39 @@ public record ServerStatus(
     int consecutiveErrors,
     boolean fastInterForced) {
 
-  /** Eligible for load balancing: UP, READY (not DRAIN/MAINT) and effective weight &gt; 0. */
+  /**
+   * Whether the server is UP or STOPPING: health counter {@code >= rise} and not in MAINT.
+   *
+   * @return whether it is up
+   */
+  public boolean up() {
+    return operational != OperationalState.DOWN;
+  }
+
+  /**
+   * Eligible for load balancing: UP (not STOPPING), READY (not DRAIN/MAINT) and effective weight &gt; 0.
+   *
+   * @return whether balancing may choose it
+   */
   public boolean isBalanceable() {
-    return up && admin == AdminState.READY && effectiveWeight > 0;
+    return operational == OperationalState.UP && admin == AdminState.READY && effectiveWeight > 0;
   }
 
-  /** Eligible for cookie persistence: not DOWN and not MAINT (DRAIN and weight 0 still serve sticky clients). */
+  /**
+   * Eligible for cookie persistence: not DOWN and not MAINT (DRAIN, STOPPING and weight 0 still serve sticky
+   * clients).
+   *
+   * @return whether a persistence cookie may choose it
+   */
   public boolean isCookieEligible() {
-    return up && admin != AdminState.MAINT;
+    return operational != OperationalState.DOWN;
   }
 
-  /** Full health: {@code h == rise+fall-1}. */
+  /**
+   * Full health: {@code h == rise+fall-1}.
+   *
+   * @return whether the counter is at its maximum
+   */
   public boolean isFullHealth() {
     return health == rise + fall - 1;
   }

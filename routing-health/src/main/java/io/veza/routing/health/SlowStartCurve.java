@@ -1,7 +1,5 @@
 package io.veza.routing.health;
 
-import com.google.common.base.Preconditions;
-
 /**
  * How the effective weight of a server grows during slow start (HAProxy {@code slowstart}; Envoy
  * {@code slow_start_config}). {@code t} is the time since the server came UP (from DOWN or MAINT), {@code S} the
@@ -53,10 +51,12 @@ public final class SlowStartCurve {
    * @throws IllegalArgumentException naming the field and the value if out of range
    */
   public static SlowStartCurve envoy(double aggression, double minWeightPercent) {
-    Preconditions.checkArgument(aggression > 0 && Double.isFinite(aggression),
-        "aggression must be finite and > 0, was %s", aggression);
-    Preconditions.checkArgument(minWeightPercent >= 0 && minWeightPercent <= 100,
-        "minWeightPercent must be in [0, 100], was %s", minWeightPercent);
+    if (!(aggression > 0 && Double.isFinite(aggression))) {
+      throw new IllegalArgumentException("aggression must be finite and > 0, was " + aggression);
+    }
+    if (!(minWeightPercent >= 0 && minWeightPercent <= 100)) {
+      throw new IllegalArgumentException("minWeightPercent must be in [0, 100], was " + minWeightPercent);
+    }
     return new SlowStartCurve(true, aggression, minWeightPercent);
   }
 
