@@ -1,9 +1,13 @@
-/** The router a gateway embeds: backend pools, cookie persistence, balancers and routing decisions. */
+/**
+ * The router a gateway embeds: live backend pools, cookie persistence, balancers, routing decisions, the request and
+ * response phases, statistics, and membership discovery.
+ */
 module io.veza.routing {
   exports io.veza.routing;
+  exports io.veza.routing.discovery;
 
   requires transitive io.veza.routing.hash;
   requires transitive io.veza.routing.health;
-  requires com.google.common;
-  requires com.github.benmanes.caffeine;
+  requires static transitive org.jspecify;
+  requires static com.github.benmanes.caffeine;
 }

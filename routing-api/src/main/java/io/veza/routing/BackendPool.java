@@ -1,210 +1,248 @@
 package io.veza.routing;
 
-import com.google.common.base.Ticker;
-import com.google.common.collect.ImmutableList;
 import io.veza.routing.RouteDecision.Reason;
+import io.veza.routing.hash.JumpSelector;
 import io.veza.routing.hash.KeyHasher;
-import io.veza.routing.hash.KeyHashers;
 import io.veza.routing.health.ActiveChecker;
 import io.veza.routing.health.AdminState;
-import io.veza.routing.health.HealthEvent;
-import io.veza.routing.health.HealthListener;
-import io.veza.routing.health.HealthPolicy;
-import io.veza.routing.health.HealthSnapshot;
 import io.veza.routing.health.HealthTracker;
+import io.veza.routing.health.InitialState;
+import io.veza.routing.health.OperationalState;
 import io.veza.routing.health.Probe;
+import io.veza.routing.health.TrackedServer;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A backend (HAProxy's {@code backend} section): a fixed list of servers, a balance algorithm, persistence, and
- * the health of every server. One pool serves every gateway thread.
+ * A backend (HAProxy's {@code backend} section): a live set of servers, a balance algorithm, persistence, retries,
+ * and the health of every server. One pool serves every gateway thread. Build it with {@link #builder(String)}.
  *
  * <h2>Routing</h2>
  * {@link #route(RequestView)} decides in this order, as HAProxy does:
  * <ol>
- *   <li>persistence cookie: the first server in declaration order whose cookie value equals the request's and
- *       that is cookie-eligible (not DOWN, not MAINT; DRAIN and weight 0 still accepted) wins
- *       ({@link Reason#PERSISTED}); {@code option persist} also accepts a DOWN or MAINT server (HAProxy's rule);
- *   <li>stick table ({@code stick on}): a stored server that is cookie-eligible ({@link Reason#STICK_TABLE});
- *   <li>the balance algorithm over the load-balancing set ({@link Reason#BALANCED} / {@link Reason#HASHED});
- *       backups only when no active server is usable ({@link Reason#BACKUP}); a cookie naming a DOWN server
- *       or an unknown value is reported as {@link Reason#COOKIE_SERVER_DOWN} / {@link Reason#INVALID_COOKIE}
- *       with a fresh cookie;
+ *   <li>persistence cookie: the first server carrying the request's cookie value (in slot order) that is
+ *       cookie-eligible (not DOWN, not MAINT; DRAIN, STOPPING and weight 0 still accepted) wins
+ *       ({@link Reason#PERSISTED}); {@code option persist} also accepts a DOWN or MAINT server;
+ *   <li>stick table ({@code stick on}): a stored server that is still a member and cookie-eligible
+ *       ({@link Reason#STICK_TABLE});
+ *   <li>the balance algorithm over the balanceable active servers ({@link Reason#BALANCED} / {@link Reason#HASHED});
+ *       backups only when no active server is balanceable ({@link Reason#BACKUP}); a cookie naming a DOWN server or
+ *       an unknown value is reported as {@link Reason#COOKIE_SERVER_DOWN} / {@link Reason#INVALID_COOKIE};
  *   <li>nothing usable: {@link Reason#NO_SERVER}.
  * </ol>
- * Routing reads one immutable table (one volatile read), takes no lock, never throws because of the request,
- * and on its common paths returns preallocated decisions (0 bytes allocated per call).
+ * Routing reads one immutable table (one volatile read), takes no lock, never throws because of the request, and
+ * returns preallocated decisions on its common paths (0 bytes allocated per call). The work per request is bounded:
+ * at most {@link Builder#maxCookieHeaders} {@code Cookie} headers and {@link Builder#maxCookieBytes} characters of
+ * them are read (past a cap the persistence cookie counts as absent).
  *
- * <h2>Health</h2>
- * The pool owns a {@link HealthTracker} (one server per configured server, same indexes). Every published
- * snapshot rebuilds the routing table off the request path. The gateway feeds passive health with
- * {@link #reportConnected}, {@link #reportConnectFailure}, {@link #reportResponse} and
- * {@link #reportTransportError} (counted per the server's {@code observe} policy), and active checks with
- * {@link HealthTracker#recordCheck} or {@link #startChecks(Probe)}. Slow start progresses
- * when {@link HealthTracker#refresh()} runs (the active checker calls it).
+ * <h2>Membership</h2>
+ * Servers join, leave and change at runtime ({@link #add}, {@link #remove}, {@link #replace}, {@link #update} for
+ * a whole membership from a {@link io.veza.routing.discovery.Discovery}). A server that joins gets the pool's
+ * default-server policy (unless its spec brings one) and starts in the pool's join state. Servers that are not
+ * touched keep their health, slow-start progress, sessions, stick-table entries and cookie pins. A removed server's
+ * cookie stops matching at once (its clients are re-pinned), its sessions are shut down (unless configured
+ * otherwise), and reports about it are ignored.
  *
- * <h2>Sessions</h2>
- * {@link #registerSession} tracks long-lived sessions per server; {@code on-marked-down shutdown-sessions} and
- * {@code on-marked-up shutdown-backup-sessions} close them on health events.
+ * <h2>Hash slots</h2>
+ * Hashed pools map a key to a slot with the health-aware jump consistent hash, then the slot to its server. A
+ * server's slot is its persistent id minus one ({@link ServerSpec.Builder#id(int)}, HAProxy's {@code id}); servers
+ * without one take the lowest free slots in name order. Both rules depend only on the current membership, never on
+ * the order in which servers were added, so every gateway that sees the same membership agrees on every key. With
+ * persistent ids, a joining server takes only the keys that now belong to it (about 1/(n+1) when it takes slot n),
+ * a leaving one gives up only its own keys, and changing one server's weight moves keys only to or from it. Without
+ * ids, a server whose name sorts before others shifts their slots (and keys): give ids to hashed pools whose
+ * membership changes; {@link io.veza.routing.discovery.DnsDiscovery} assigns them for you.
+ *
+ * <h2>Propagation</h2>
+ * A health, admin or membership change is in the routing table before the call that made it returns: the health
+ * tracker's synchronous hook updates the table in O(log n) under the pool's table lock. Listeners and session close
+ * callbacks run apart, on their own executors, and can neither delay nor lose such a change.
+ *
+ * <h2>Thread-safety</h2>
+ * Everything is thread-safe. Routing and reporting are lock-free; membership changes serialize on one lock.
  */
 public final class BackendPool implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(BackendPool.class.getName());
-  private static final Reason[] REASONS = Reason.values();
 
+  private static final Comparator<Server> SLOT_ORDER =
+      Comparator.comparingInt((Server s) -> s.slot()).thenComparing(s -> s.id());
+
+  private final PoolConfig config;
   private final String name;
-  private final ImmutableList<Server> servers;
-  private final Map<String, Server> byId;
-  private final Balance balance;
-  private final KeyHasher keyHasher;
-  private final boolean redispatch;
-  private final boolean shutdownSessionsOnMarkedDown;
-  private final boolean shutdownBackupSessionsOnMarkedUp;
-  private final PoolLayout layout;
   private final HealthTracker tracker;
+  private final @Nullable CookieStage cookies;
+  private final @Nullable StickTable stickTable;
   private final SessionRegistry sessions;
-  private final StickTable stickTable;
-  /** decisions[reason][server]: preallocated decisions that carry nothing request-specific. */
-  private final RouteDecision[][][] decisions;
-  private static final int REWRITE = 1;
-  private static final int WITH_SET_COOKIE = 2;
-  private static final ThreadLocal<CookieMatch> MATCH = ThreadLocal.withInitial(CookieMatch::new);
-  private final InstantSource wallClock;
-  private final CookieBinding cookies;
-  private final boolean rewritesRequestCookies;
-  private final ResponseCookieAction responseCookieAction;
-  /** Per server, the undated Set-Cookie constant of insert mode (identity-compared), or null. */
-  private final String[] staticSetCookies;
-  private final RouteDecision.RequestCookieRewriter requestCookieRewriter = this::forwardedCookieHeaders;
-  private final RouteDecision noServer;
-  private final Consumer<HealthSnapshot> snapshotListener = this::install;
-  private final HealthListener sessionListener = this::onHealthEvent;
-  private final Object installLock = new Object();
-  private volatile RoutingTable table;
-  private volatile boolean closed;
-  private final List<ActiveChecker> checkers = new CopyOnWriteArrayList<>();
+  private final boolean hashing;
+  private final double hashScale;
 
-  private BackendPool(Builder b, ImmutableList<Server> servers) {
-    this.name = b.name;
-    this.servers = servers;
-    Map<String, Server> ids = new HashMap<>();
-    for (Server s : servers) {
-      ids.put(s.id(), s);
+  private final Object membershipLock = new Object();
+  private final Object tableLock = new Object();
+  private volatile RoutingTable table;
+  private final Map<String, Server> byId = new ConcurrentHashMap<>();
+  private final Map<TrackedServer, Server> byHealth = new ConcurrentHashMap<>();
+  // guarded by membershipLock
+  private final TreeSet<Integer> activeSlots = new TreeSet<>();
+  private final TreeSet<Integer> backupSlots = new TreeSet<>();
+  private final Map<Integer, Server> explicitSlots = new HashMap<>();
+  private final TreeMap<String, Server> idless = new TreeMap<>();
+  private final Map<Integer, Server> idlessBySlot = new HashMap<>();
+
+  private final LongAdder noServerDecisions = new LongAdder();
+  private final List<ActiveChecker> checkers = new CopyOnWriteArrayList<>();
+  private volatile boolean checksRunning;
+  private volatile boolean closed;
+
+  private BackendPool(PoolConfig config) {
+    this.config = config;
+    this.name = config.name;
+    this.hashing = config.balance.isHash();
+    this.hashScale = config.hashWeightScale;
+    this.cookies = config.cookie == null ? null : new CookieStage(config.cookie);
+    this.stickTable = config.stickKey == null ? null
+        : new StickTable(config.stickKey, config.stickMaxSize, config.stickExpireAfterIdle, config.ticker);
+    this.sessions = new SessionRegistry(config.sessionCloseExecutor, config.sessionCloseErrorHandler);
+    this.table = RoutingTable.empty(hashing);
+    HealthTracker.Builder tb = HealthTracker.builder().ticker(config.ticker).scheduler(config.scheduler)
+        .stateHook(this::stateChanged);
+    if (config.listenerExecutor != null) {
+      tb.listenerExecutor(config.listenerExecutor);
     }
-    this.byId = Map.copyOf(ids);
-    this.balance = b.balance;
-    this.keyHasher = b.keyHasher;
-    this.redispatch = b.redispatch;
-    this.shutdownSessionsOnMarkedDown = b.shutdownSessionsOnMarkedDown;
-    this.shutdownBackupSessionsOnMarkedUp = b.shutdownBackupSessionsOnMarkedUp;
-    this.layout = new PoolLayout(servers, b.allBackups, balance.isHash(), b.persist);
-    this.wallClock = b.wallClock;
-    List<String> cookieValues = new ArrayList<>();
-    for (Server s : servers) {
-      cookieValues.add(s.cookieValue());
-    }
-    this.cookies = b.cookie == null ? null : CookieBinding.bind(b.cookie, cookieValues);
-    this.rewritesRequestCookies = b.cookie != null
-        && ((b.cookie.mode() == CookiePersistence.Mode.INSERT && b.cookie.indirect())
-            || b.cookie.mode() == CookiePersistence.Mode.PREFIX);
-    this.responseCookieAction = responseCookieAction(b.cookie);
-    HealthTracker.Builder tb = HealthTracker.builder().ticker(b.ticker);
-    for (Server s : servers) {
-      tb.addServer(s.id(), s.weight(), s.healthPolicy());
-    }
-    for (HealthListener l : b.healthListeners) {
-      tb.listener(l);
-    }
+    config.healthListeners.forEach(tb::listener);
     this.tracker = tb.build();
-    this.sessions = new SessionRegistry(servers, b.sessionCloseExecutor, b.sessionCloseErrorHandler);
-    this.stickTable = b.stickKey == null ? null
-        : new StickTable(b.stickKey, b.stickMaxSize, b.stickExpireAfterIdle, b.ticker);
-    this.staticSetCookies = new String[servers.size()];
-    this.decisions = new RouteDecision[4][REASONS.length][servers.size()];
-    boolean nocache = b.cookie != null && b.cookie.nocache();
-    for (Server s : servers) {
-      String setCookie = cookies == null ? null
-          : cookies.setCookie(s.index(), new CookieMatch(), true, false, 0);
-      // the undated Set-Cookie is a per-server constant: dated ones are built per request instead
-      staticSetCookies[s.index()] = b.cookie != null && (b.cookie.maxIdleSeconds() != 0 || b.cookie.maxLifeSeconds() != 0)
-          ? null : setCookie;
-      for (int variant = 0; variant < 4; variant++) {
-        boolean rewrite = (variant & REWRITE) != 0;
-        boolean withCookie = (variant & WITH_SET_COOKIE) != 0;
-        if ((rewrite && !rewritesRequestCookies) || (withCookie && staticSetCookies[s.index()] == null)) {
-          continue;
-        }
-        for (Reason reason : REASONS) {
-          if (reason != Reason.NO_SERVER) {
-            String sc = withCookie ? staticSetCookies[s.index()] : null;
-            decisions[variant][reason.ordinal()][s.index()] = new RouteDecision(s, reason, sc, sc != null && nocache,
-                rewrite ? requestCookieRewriter : null, responseCookieAction);
-          }
-        }
-      }
+    for (ServerSpec spec : config.servers) {
+      add(spec, false);
     }
-    this.noServer = RouteDecision.plain(null, Reason.NO_SERVER);
-    tracker.addListener(sessionListener);
-    tracker.addSnapshotListener(snapshotListener);
-    install(tracker.snapshot());
   }
 
-  /** A builder for a pool named {@code name} (used in messages and {@link #toString()}). */
+  /**
+   * A builder for a pool named {@code name} (used in messages, statistics and {@link #toString()}).
+   *
+   * @param name the pool name (HAProxy's backend name)
+   * @return a new builder
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
 
-  /** The pool's name. */
+  // ------------------------------------------------------------------------------------------------ reads
+
+  /**
+   * The pool's name.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** The servers in declaration order; {@code servers().get(i).index() == i}. */
+  /**
+   * The current members in slot order. Allocates a copy.
+   *
+   * @return the servers
+   */
   public List<Server> servers() {
-    return servers;
+    List<Server> list = new ArrayList<>(byId.values());
+    list.sort(SLOT_ORDER);
+    return list;
   }
 
-  /** The server with this id, if configured. */
+  /**
+   * The member with this id, if any.
+   *
+   * @param id a server id
+   * @return the server, or empty
+   */
   public Optional<Server> server(String id) {
     return Optional.ofNullable(id == null ? null : byId.get(id));
   }
 
-  /** The balance algorithm. */
-  public Balance balance() {
-    return balance;
+  /**
+   * The number of members.
+   *
+   * @return the count
+   */
+  public int size() {
+    return byId.size();
   }
 
-  /** The health tracker behind the pool: record checks, set admin states and weights, read snapshots. */
+  /**
+   * The balance algorithm.
+   *
+   * @return the algorithm
+   */
+  public Balance balance() {
+    return config.balance;
+  }
+
+  /**
+   * The cookie persistence configuration, if any.
+   *
+   * @return the configuration, or empty
+   */
+  public Optional<CookiePersistence> cookie() {
+    return Optional.ofNullable(config.cookie);
+  }
+
+  /**
+   * The health tracker behind the pool: add listeners, read servers' health. Membership goes through the pool.
+   *
+   * @return the tracker
+   */
   public HealthTracker health() {
     return tracker;
   }
 
   /**
-   * Routes one request. Lock-free, never throws because of the request (a null view, null or malformed values
-   * are treated as absent), and allocates nothing on its common paths.
+   * The pool's validated configuration as given to its builder (servers as at build time).
+   *
+   * @return the configuration
    */
-  public RouteDecision route(RequestView request) {
+  PoolConfig config() {
+    return config;
+  }
+
+  // ------------------------------------------------------------------------------------------------ routing
+
+  /**
+   * Routes one request. Lock-free, never throws because of the request (a null view, null or malformed values, a
+   * view that throws, are treated as absent), and allocates nothing on its common paths.
+   *
+   * @param request the request, or null
+   * @return the decision
+   */
+  public RouteDecision route(@Nullable RequestView request) {
     RoutingTable t = table;
-    long now = cookies == null ? 0 : nowSeconds(); // one clock read per decision: matching and Set-Cookie agree
+    int stripe = Stripes.current();
     CookieMatch m = null;
+    long now = 0;
+    int flags = requestFlags(request);
     if (cookies != null && request != null) {
+      now = nowSeconds();
       m = matchCookies(request, t, now);
-      if (m.server >= 0) {
+      if (m.status != CookieMatch.NONE) {
+        flags |= RouteDecision.HAD_COOKIE;
+      }
+      Server direct = m.server;
+      if (direct != null) {
         // HAProxy: a cookie-designated server is "direct"; stick rules do not override it but still store it
-        RouteDecision d = cookieDecision(Reason.PERSISTED, m.server, m, request, now);
-        storeStick(request, d.server());
+        RouteDecision d = decision(direct, Reason.PERSISTED, flags | RouteDecision.DIRECT, m, stripe);
+        storeStick(request, direct);
         return d;
       }
     }
@@ -213,37 +251,76 @@ public final class BackendPool implements AutoCloseable {
       stickKey = stickTable.key(request);
       if (stickKey != null) {
         Server stuck = stickTable.lookup(stickKey);
-        if (stuck != null && t.cookieUsable(stuck.index())) {
-          return cookieDecision(Reason.STICK_TABLE, stuck.index(), m, request, now);
+        if (stuck != null && (stuck.health.state().isCookieEligible() || config.persist)) {
+          return decision(stuck, Reason.STICK_TABLE, flags, m, stripe);
         }
       }
     }
-    int picked = balance(t, request, RoutingTable.NONE);
-    if (picked < 0) {
-      return noServer;
+    long key = keyHash(request);
+    Server picked = balance(t, key, null, stripe);
+    if (picked == null) {
+      noServerDecisions.increment();
+      return RouteDecision.NO_SERVER;
     }
-    Reason reason = pickedReason(picked);
-    if (m != null) {
-      if (m.status == CookieMatch.DOWN) {
-        reason = Reason.COOKIE_SERVER_DOWN;
-      } else if (m.status != CookieMatch.NONE) {
-        reason = Reason.INVALID_COOKIE; // unknown value, bad signature, maxidle/maxlife expiry
-      }
+    Reason reason = picked.backup() ? Reason.BACKUP : key != NO_KEY ? Reason.HASHED : Reason.BALANCED;
+    if (m != null && m.status == CookieMatch.DOWN) {
+      reason = Reason.COOKIE_SERVER_DOWN;
+    } else if (m != null && m.status != CookieMatch.NONE) {
+      reason = Reason.INVALID_COOKIE; // unknown value, bad signature, maxidle/maxlife expiry
     }
-    RouteDecision d = cookieDecision(reason, pickedServer(picked), m, request, now);
+    RouteDecision d = decision(picked, reason, flags, m, stripe);
     if (stickKey != null) {
-      stickTable.store(stickKey, d.server());
+      stickTable.store(stickKey, picked);
     }
     return d;
   }
 
-  /** Reads the persistence cookie of every {@code Cookie} header in order into the thread's reusable match. */
+  private int requestFlags(@Nullable RequestView request) {
+    if (request == null) {
+      return 0;
+    }
+    try {
+      String method = request.method();
+      if (method == null) {
+        return 0;
+      }
+      int flags = Cacheability.cacheableMethod(method) ? RouteDecision.CACHEABLE_METHOD : 0;
+      return "POST".equals(method) ? flags | RouteDecision.POST : flags;
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private RouteDecision decision(Server server, Reason reason, int flags, @Nullable CookieMatch m, int stripe) {
+    server.counters.increment(stripe, reason.ordinal());
+    if (m == null || (m.lastDate == 0 && m.firstDate == 0)) {
+      return RouteDecision.of(server, reason, flags, 0, 0);
+    }
+    return RouteDecision.of(server, reason, flags, m.lastDate, m.firstDate);
+  }
+
+  private static final ThreadLocal<CookieMatch> MATCH = ThreadLocal.withInitial(CookieMatch::new);
+
+  /** Reads the persistence cookie of the {@code Cookie} headers in order, within the caps; never throws. */
   private CookieMatch matchCookies(RequestView request, RoutingTable t, long now) {
     CookieMatch m = MATCH.get().reset();
+    CookieStage stage = cookies;
     try {
       int n = request.headerCount("Cookie");
+      if (n > config.maxCookieHeaders) {
+        return m; // past the cap: the cookie counts as absent
+      }
+      long bytes = 0;
       for (int i = 0; i < n; i++) {
-        cookies.match(request.header("Cookie", i), t, false, now, m);
+        CharSequence h = request.header("Cookie", i);
+        if (h == null) {
+          continue;
+        }
+        bytes += h.length();
+        if (bytes > config.maxCookieBytes) {
+          return m.reset();
+        }
+        stage.match(h, t.cookies, config.persist, now, m);
       }
     } catch (RuntimeException e) {
       m.reset(); // a misbehaving view carries no cookie
@@ -252,44 +329,7 @@ public final class BackendPool implements AutoCloseable {
   }
 
   private long nowSeconds() {
-    return Math.floorDiv(wallClock.millis(), 1000L);
-  }
-
-  /**
-   * The decision for {@code server} with what the cookie configuration requires: a preallocated instance unless a
-   * dated cookie must be written.
-   */
-  private RouteDecision cookieDecision(Reason reason, int server, CookieMatch m, RequestView request, long now) {
-    if (cookies == null) {
-      return decisions[0][reason.ordinal()][server];
-    }
-    if (m == null) {
-      m = MATCH.get().reset();
-    }
-    boolean rewrite = rewritesRequestCookies && m.status != CookieMatch.NONE;
-    String setCookie;
-    try {
-      setCookie = cookies.setCookie(server, m, isPost(request), false, now);
-    } catch (RuntimeException e) {
-      setCookie = null;
-    }
-    int variant = rewrite ? REWRITE : 0;
-    if (setCookie == null) {
-      return decisions[variant][reason.ordinal()][server];
-    }
-    if (setCookie == staticSetCookies[server]) {
-      return decisions[variant | WITH_SET_COOKIE][reason.ordinal()][server];
-    }
-    return new RouteDecision(servers.get(server), reason, setCookie, cookies.nocache(),
-        rewrite ? requestCookieRewriter : null, responseCookieAction);
-  }
-
-  private static boolean isPost(RequestView request) {
-    try {
-      return request != null && "POST".equals(request.method());
-    } catch (RuntimeException e) {
-      return false;
-    }
+    return Math.floorDiv(config.wallClock.millis(), 1000L);
   }
 
   private void storeStick(RequestView request, Server server) {
@@ -301,327 +341,927 @@ public final class BackendPool implements AutoCloseable {
     }
   }
 
-  private List<String> forwardedCookieHeaders(RequestView request, RouteDecision decision) {
-    List<String> out = new ArrayList<>();
-    for (String header : RouteDecision.copyCookieHeaders(request)) {
-      String forwarded = cookies.forwardedCookieHeader(header);
-      if (forwarded != null) {
-        out.add(forwarded);
+  /** {@link #keyHash}: the request has no key (or the pool does not hash). A real hash equal to it is remapped. */
+  private static final long NO_KEY = Long.MIN_VALUE;
+
+  /**
+   * The request's key hash for hash balancing, or {@link #NO_KEY}. Never throws: a view or a {@code CharSequence}
+   * that misbehaves (lengths that lie, exceptions) means no key.
+   */
+  private long keyHash(@Nullable RequestView request) {
+    if (!hashing || request == null) {
+      return NO_KEY;
+    }
+    CharSequence source = config.balance.keySource(request);
+    if (source == null) {
+      return NO_KEY;
+    }
+    try {
+      long range = config.balance.keyRange(source);
+      if (range == Balance.NO_KEY) {
+        return NO_KEY;
+      }
+      long hash = config.keyHasher.hash(source, Balance.from(range), Balance.to(range));
+      return hash == NO_KEY ? NO_KEY + 1 : hash;
+    } catch (RuntimeException e) {
+      return NO_KEY;
+    }
+  }
+
+  /**
+   * The balanced pick: by {@code key} when there is one (hash pools), else round robin; avoiding {@code avoid} if
+   * another server is usable. Null when nothing is usable.
+   */
+  private @Nullable Server balance(RoutingTable t, long key, @Nullable Server avoid, int stripe) {
+    boolean active = t.activeUsable;
+    if (key != NO_KEY) {
+      return hashed(t, key, active, avoid);
+    }
+    if (active) {
+      RoundRobin rr = t.activeRoundRobin;
+      int slot = avoid == null || avoid.backup() ? rr.next(stripe) : rr.nextAvoiding(stripe, avoid.slot());
+      return slot < 0 ? null : t.server(slot);
+    }
+    if (config.allBackups) {
+      RoundRobin rr = t.backupRoundRobin;
+      int slot = avoid == null || !avoid.backup() ? rr.next(stripe) : rr.nextAvoiding(stripe, avoid.slot());
+      return slot < 0 ? null : t.server(slot);
+    }
+    return firstBackup(t, avoid);
+  }
+
+  /** HAProxy without {@code allbackups}: the first balanceable backup in slot order (the next one if avoided). */
+  private static @Nullable Server firstBackup(RoutingTable t, @Nullable Server avoid) {
+    if (t.backupUp.total() == 0) {
+      return null;
+    }
+    int slot = t.backupUp.find(0);
+    if (avoid != null && avoid.backup() && slot == avoid.slot() && t.backupUp.total() > 1) {
+      slot = t.backupUp.find(1);
+    }
+    return t.server(slot);
+  }
+
+  private @Nullable Server hashed(RoutingTable t, long hash, boolean active, @Nullable Server avoid) {
+    JumpSelector sel;
+    if (active) {
+      sel = t.activeSelector;
+    } else if (config.allBackups) {
+      sel = t.backupSelector;
+    } else {
+      return firstBackup(t, avoid);
+    }
+    if (sel == null) {
+      return null;
+    }
+    if (avoid != null && avoid.backup() == !active && avoid.slot() < sel.slots() && sel.isUsable(avoid.slot())) {
+      JumpSelector without = sel.withUsable(avoid.slot(), false);
+      if (without.usableCount() > 0) {
+        sel = without; // the keys of the failed server go where they would go if it were down
       }
     }
-    return out;
-  }
-
-  private static ResponseCookieAction responseCookieAction(CookiePersistence cookie) {
-    if (cookie == null) {
-      return ResponseCookieAction.NONE;
-    }
-    if (cookie.preserve()) {
-      return ResponseCookieAction.PRESERVE;
-    }
-    switch (cookie.mode()) {
-      case INSERT:
-        return ResponseCookieAction.DELETE;
-      case REWRITE:
-        return ResponseCookieAction.REWRITE;
-      case PREFIX:
-        return ResponseCookieAction.PREFIX;
-      default:
-        return ResponseCookieAction.NONE;
-    }
+    int slot = sel.select(hash);
+    return slot == JumpSelector.NONE ? null : t.server(slot);
   }
 
   /**
-   * Applies the cookie configuration to one {@code Set-Cookie} header value of the backend's response (HAProxy
-   * {@code http_manage_server_side_cookies}): returns the value to forward (the same instance when unchanged), or
-   * {@code null} when the header must be removed. For the persistence cookie: {@code preserve} leaves it,
-   * {@code insert} removes it (ours replaces it), {@code rewrite} replaces its value by the server's, {@code prefix}
-   * prepends {@code SRV~}; spaces around {@code =} are removed from every cookie, as HAProxy does. Without cookie
-   * persistence, or for a decision without server, returns {@code backendSetCookie}.
+   * What to do after a connection to {@code failed.server()} failed (the gateway reports the failure with
+   * {@link #reportConnectFailure} first): the next decision, or null when the request must fail (HAProxy's
+   * {@code retries} are exhausted). {@code failures} counts the failed attempts of this request so far, 1 after the
+   * first. HAProxy {@code back_handle_st_cer} + {@code stream_choose_redispatch}: with {@code option redispatch}
+   * the retry goes to another server ({@link Reason#REDISPATCHED}; a hashed key goes where it would go if the failed
+   * server were down) when the failed server is not running, when this retry is a redispatch retry
+   * ({@code redispatch <interval>}: every interval-th retry, or counting back from the last one; default the last),
+   * or at once for a request that no cookie pinned when round robin has several active servers; otherwise the retry
+   * goes to the same server. Never throws because of the request.
+   *
+   * @param request the request being retried
+   * @param failed the decision whose connection failed
+   * @param failures failed attempts so far, at least 1
+   * @return the next decision, or null to give up (answer 503)
    */
-  public String rewriteResponseSetCookie(RouteDecision decision, String backendSetCookie) {
-    if (cookies == null || decision == null || decision.server() == null || backendSetCookie == null
-        || !owns(decision.server())) {
-      return backendSetCookie;
+  public @Nullable RouteDecision retry(@Nullable RequestView request, RouteDecision failed, int failures) {
+    Server server = failed.server();
+    if (server == null || server.pool() != this) {
+      return failures > config.retries ? null : route(request);
     }
-    return cookies.rewriteSetCookie(backendSetCookie, decision.server().index(),
-        decision.reason() == Reason.PERSISTED);
-  }
-
-  /**
-   * Whether a backend {@code Set-Cookie} value sets the persistence cookie itself. With
-   * {@link ResponseCookieAction#PRESERVE} the gateway must then not add {@link RouteDecision#setCookie()}
-   * (HAProxy {@code preserve}). False without cookie persistence.
-   */
-  public boolean isPersistenceSetCookie(CharSequence backendSetCookie) {
-    return cookies != null && backendSetCookie != null && cookies.isOurSetCookie(backendSetCookie);
-  }
-
-  /** The cookie persistence configuration, if any. */
-  public Optional<CookiePersistence> cookie() {
-    return Optional.ofNullable(cookies == null ? null : cookies.config());
-  }
-
-  /**
-   * Chooses a server for a retry after {@code failed} could not be used (connect failure, or a 503 the gateway
-   * retries). With {@code redispatch}, the request is balanced again avoiding the failed server
-   * ({@link Reason#REDISPATCHED}; a hashed key goes where it would go if the failed server were down, and the
-   * failed server is returned only when it is the only usable one, as HAProxy's {@code srvtoavoid}). Without
-   * {@code redispatch} the retry goes to the same server, as HAProxy's {@code retries} do. A {@code failed}
-   * decision without server is routed afresh. Never throws because of the request.
-   */
-  public RouteDecision retry(RequestView request, RouteDecision failed) {
-    if (failed == null || failed.server() == null || !owns(failed.server())) {
-      return route(request);
-    }
-    if (!redispatch) {
-      return failed;
+    if (failures > config.retries) {
+      server.counters.increment(ServerCounters.CONNECT_ERRORS);
+      return null;
     }
     RoutingTable t = table;
-    int avoid = failed.server().index();
-    int picked = balance(t, request, avoid);
-    if (picked < 0) {
-      return noServer;
+    boolean otherActive = !server.backup()
+        && t.activeWeights.total() - t.activeWeights.weight(server.slot()) > 0;
+    boolean redispatch = (config.redispatch && (server.health.state().operational() != OperationalState.UP
+        || redispatchTurn(failures)
+        || (!failed.direct() && !hashing && otherActive)))
+        || !server.isMember();
+    int stripe = Stripes.current();
+    if (!redispatch) {
+      server.counters.increment(stripe, ServerCounters.RETRIES);
+      return failed;
     }
-    long now = cookies == null ? 0 : nowSeconds();
-    CookieMatch m = cookies != null && request != null ? matchCookies(request, t, now) : null;
-    RouteDecision d = cookieDecision(Reason.REDISPATCHED, pickedServer(picked), m, request, now);
+    Server picked = balance(t, keyHash(request), server, stripe);
+    if (picked == null) {
+      noServerDecisions.increment();
+      return RouteDecision.NO_SERVER;
+    }
+    server.counters.increment(stripe, ServerCounters.REDISPATCHES);
+    int flags = failed.flags() & ~RouteDecision.DIRECT;
     if (request != null) {
-      storeStick(request, d.server());
+      storeStick(request, picked);
     }
-    return d;
+    return decision(picked, Reason.REDISPATCHED, flags, null, stripe);
   }
 
-  /** Packed pick: reason ordinal in the high byte, server index below; negative for none. */
-  private int balance(RoutingTable t, RequestView request, int avoid) {
-    Reason kind = t.activeUsable ? Reason.BALANCED : Reason.BACKUP;
-    if (layout.hashing && request != null) {
-      CharSequence source = balance.keySource(request);
-      long range = balance.keyRange(source);
-      if (range != Balance.NO_KEY) {
-        long hash;
-        try {
-          hash = keyHasher.hash(source, Balance.from(range), Balance.to(range));
-        } catch (RuntimeException e) {
-          hash = 0; // unreachable with a well-behaved CharSequence; a broken one must not fail the request
-          range = Balance.NO_KEY;
+  /** HAProxy: {@code redispatch_after > 0}: every N-th retry; {@code < 0}: counting from the last retry. */
+  private boolean redispatchTurn(int failures) {
+    int after = config.redispatchInterval;
+    if (after > 0) {
+      return failures % after == 0;
+    }
+    if (after < 0) {
+      int period = config.retries + 1 + after;
+      return period > 0 && failures % period == 0;
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------------------------------------------ phases
+
+  /**
+   * The request phase: the {@code Cookie} headers to forward for {@code decision} (HAProxy edits them whenever a
+   * persistence cookie is configured: {@code indirect} removes ours, {@code prefix} strips {@code SRV~}, spaces
+   * around {@code '='} go; a cookie carrying CR, LF or NUL is dropped). {@link RequestEdits#NONE} (no allocation)
+   * when nothing changes. At most {@link Builder#maxCookieHeaders} headers are read; more are forwarded unchanged
+   * only if no cookie is configured. Never throws because of the request.
+   *
+   * @param decision the decision the request was routed with
+   * @param request the same request
+   * @return the edits
+   */
+  public RequestEdits editRequest(RouteDecision decision, @Nullable RequestView request) {
+    CookieStage stage = cookies;
+    if (stage == null || request == null) {
+      return RequestEdits.NONE;
+    }
+    try {
+      int n = Math.min(request.headerCount("Cookie"), config.maxCookieHeaders);
+      List<String> out = null;
+      for (int i = 0; i < n; i++) {
+        CharSequence h = request.header("Cookie", i);
+        if (h == null) {
+          continue;
         }
-        if (range != Balance.NO_KEY) {
-          int server = avoid < 0 ? t.hashed(hash) : t.hashedAvoiding(hash, avoid);
-          return server < 0 ? -1 : pack(t.activeUsable ? Reason.HASHED : Reason.BACKUP, server);
+        CharSequence fwd = forwardCookieHeader(decision, h);
+        if (out == null && fwd != h) {
+          out = new ArrayList<>(n);
+          for (int k = 0; k < i; k++) {
+            CharSequence prev = request.header("Cookie", k);
+            if (prev != null) {
+              out.add(prev.toString());
+            }
+          }
+        }
+        if (out != null && fwd != null) {
+          out.add(fwd.toString());
         }
       }
+      return out == null ? RequestEdits.NONE : new RequestEdits(true, List.copyOf(out));
+    } catch (RuntimeException e) {
+      return new RequestEdits(true, List.of()); // a broken view: forward no cookie rather than garbage
     }
-    int server = avoid < 0 ? t.nextRoundRobin() : t.nextRoundRobinAvoiding(avoid);
-    return server < 0 ? -1 : pack(kind, server);
-  }
-
-  private static int pack(Reason reason, int server) {
-    return reason.ordinal() << 24 | server;
-  }
-
-  private static Reason pickedReason(int picked) {
-    return REASONS[picked >>> 24];
-  }
-
-  private static int pickedServer(int picked) {
-    return picked & 0xFFFFFF;
-  }
-
-  /** Passive health, {@code observe layer4}: a connection to {@code server} was established. */
-  public void reportConnected(Server server) {
-    tracker.observeConnect(indexOf(server), true);
-  }
-
-  /** Passive health, {@code observe layer4}: connecting to {@code server} failed (refused, timeout...). */
-  public void reportConnectFailure(Server server) {
-    tracker.observeConnect(indexOf(server), false);
   }
 
   /**
-   * Passive health, {@code observe layer7}: {@code server} answered with {@code httpStatus}. 100-499, 501 and
-   * 505 are fine; 500, 502-504 and the other 5xx are errors.
+   * One {@code Cookie} header value as the backend must receive it (see {@link #editRequest}): the same instance
+   * when unchanged (allocation-free), null when the header must be dropped, else a new value. For gateways that
+   * edit headers one by one without building a list.
+   *
+   * @param decision the decision the request was routed with
+   * @param cookieHeader one {@code Cookie} header value of the request
+   * @return the value to forward, or null to drop the header
+   */
+  public @Nullable CharSequence forwardCookieHeader(RouteDecision decision, CharSequence cookieHeader) {
+    CookieStage stage = cookies;
+    if (stage == null) {
+      return cookieHeader;
+    }
+    String h = cookieHeader.toString();
+    if (CookieHeaders.hasControlCharacter(h)) {
+      h = CookieHeaders.dropCookiesWithControlCharacters(h);
+      if (h == null) {
+        return null;
+      }
+    }
+    String fwd = stage.forwardedCookieHeader(h);
+    return fwd == h && h == cookieHeader ? cookieHeader : fwd;
+  }
+
+  /**
+   * The response phase: what to change in the backend's response for {@code decision}, HAProxy
+   * {@code http_process_res_common}: the backend's {@code Set-Cookie} headers after
+   * {@code http_manage_server_side_cookies} (insert removes the backend's own persistence cookie unless
+   * {@code preserve}, rewrite replaces its value, prefix prepends {@code SRV~}, spaces around {@code '='} go), then
+   * the persistence cookie when one must be inserted (a new or re-pinned client, a date to refresh), and under
+   * {@code nocache} a {@code Cache-Control: private} when the response would otherwise be cacheable (see
+   * {@link Cacheability}). Interim 1xx responses are left alone; 101 upgrades are edited. {@link ResponseEdits#NONE}
+   * (no allocation) when nothing changes. Never throws because of the response.
+   *
+   * @param decision the decision the request was routed with
+   * @param response the backend's response
+   * @return the edits
+   */
+  public ResponseEdits editResponse(RouteDecision decision, @Nullable ResponseView response) {
+    CookieStage stage = cookies;
+    Server server = decision.server();
+    if (stage == null || server == null || response == null) {
+      return ResponseEdits.NONE;
+    }
+    try {
+      int status = response.status();
+      if (status < 200 && status != 101) {
+        return ResponseEdits.NONE;
+      }
+      int n = Math.min(response.headerCount("Set-Cookie"), config.maxCookieHeaders);
+      boolean foundOurs = false;
+      boolean changed = false;
+      for (int i = 0; i < n; i++) {
+        CharSequence v = response.header("Set-Cookie", i);
+        if (v == null) {
+          continue;
+        }
+        foundOurs |= stage.isOurSetCookie(v);
+        String s = v.toString();
+        if (stage.rewriteSetCookie(s, server, decision.direct()) != s) {
+          changed = true;
+        }
+      }
+      String ours = stage.setCookie(server, decision, foundOurs, nowSeconds());
+      String cacheControl = ours != null && stage.nocache()
+          && Cacheability.cacheable(decision.cacheableMethod(), response, config.maxCookieHeaders)
+          ? "private" : null;
+      if (!changed && ours == null) {
+        return ResponseEdits.NONE;
+      }
+      List<String> out = new ArrayList<>(n + 1);
+      for (int i = 0; i < n; i++) {
+        CharSequence v = response.header("Set-Cookie", i);
+        if (v != null) {
+          String rewritten = stage.rewriteSetCookie(v.toString(), server, decision.direct());
+          if (rewritten != null) {
+            out.add(rewritten);
+          }
+        }
+      }
+      if (ours != null) {
+        out.add(ours);
+      }
+      return new ResponseEdits(true, List.copyOf(out), cacheControl);
+    } catch (RuntimeException e) {
+      return ResponseEdits.NONE; // a broken view: forward the response as it is
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ reports
+
+  /**
+   * Passive health, {@code observe layer4}: a connection to {@code server} was established. Ignored for a server
+   * that left the pool.
+   *
+   * @param server the server
+   */
+  public void reportConnected(Server server) {
+    if (owns(server)) {
+      server.health.observeConnect(true);
+    }
+  }
+
+  /**
+   * Passive health, {@code observe layer4}/{@code layer7}: connecting to {@code server} failed (refused, timeout).
+   *
+   * @param server the server
+   */
+  public void reportConnectFailure(Server server) {
+    if (owns(server)) {
+      server.health.observeConnect(false);
+    }
+  }
+
+  /**
+   * Passive health, {@code observe layer7}: {@code server} answered with {@code httpStatus} (100-499, 501 and 505 are
+   * fine; 500, 502-504 and other 5xx are errors). Also counts the response class for statistics.
+   *
+   * @param server the server
+   * @param httpStatus the status
    */
   public void reportResponse(Server server, int httpStatus) {
-    tracker.observeHttpStatus(indexOf(server), httpStatus);
-  }
-
-  /** Passive health, {@code observe layer7}: a read error, timeout or close after connect. */
-  public void reportTransportError(Server server) {
-    tracker.observeTransportError(indexOf(server));
+    if (owns(server)) {
+      server.counters.increment(ServerCounters.statusClass(httpStatus));
+      server.health.observeHttpStatus(httpStatus);
+    }
   }
 
   /**
-   * Registers a long-lived session (WebSocket, stream) on {@code server}. {@code close} runs at most once, when
-   * the pool shuts the session down ({@code shutdown-sessions} when the server goes DOWN or to MAINT,
-   * {@code shutdown-backup-sessions} on a backup when an active server comes up); it runs on the configured
-   * session-close executor (by default the thread delivering the health event), outside any lock, and an
-   * exception it throws goes to the session-close error handler. If the server is already DOWN or in MAINT when
-   * the session registers (it was routed just before the failure) and {@code shutdown-sessions} is on, the
-   * session is shut down at once. Closing the returned registration unregisters it. O(1), thread-safe.
+   * Passive health, {@code observe layer7}: a read error, timeout or close after connect ({@code eresp}).
    *
-   * @throws IllegalArgumentException if {@code server} is not one of this pool's servers
+   * @param server the server
+   */
+  public void reportTransportError(Server server) {
+    if (owns(server)) {
+      server.counters.increment(ServerCounters.RESPONSE_ERRORS);
+      server.health.observeTransportError();
+    }
+  }
+
+  private boolean owns(@Nullable Server server) {
+    return server != null && server.pool() == this;
+  }
+
+  // ------------------------------------------------------------------------------------------------ sessions
+
+  /**
+   * Registers a long-lived session (WebSocket, stream) on {@code server}. {@code close} runs at most once, when the
+   * pool shuts the session down ({@code shutdown-sessions} when the server goes DOWN or to MAINT or leaves the
+   * pool, {@code shutdown-backup-sessions} on a backup when an active server comes up), on the session-close
+   * executor, and what it throws goes to the error handler. A session registering on a server already DOWN, in
+   * MAINT or removed is shut down at once when shutdown-sessions is on. Closing the returned registration
+   * unregisters it. O(1), thread-safe.
+   *
+   * @param server a server of this pool
+   * @param close what to run when the pool shuts the session down
+   * @return the registration
+   * @throws IllegalArgumentException if {@code server} belongs to another pool
    */
   public SessionRegistration registerSession(Server server, Runnable close) {
-    int index = indexOf(server);
+    if (!owns(server)) {
+      throw new IllegalArgumentException("server must belong to pool " + name + ", was " + server);
+    }
     Objects.requireNonNull(close, "close");
-    SessionRegistry.Registration r = sessions.register(servers.get(index), close);
-    // Registered before reading the snapshot, and the tracker publishes before delivering WENT_DOWN: either the
-    // shutdown pass sees this registration or this check sees the DOWN snapshot.
-    if (shutdownSessionsOnMarkedDown && !tracker.snapshot().isCookieEligible(index)) {
+    SessionRegistry.Registration r = sessions.register(server, close);
+    // registered before reading the state, and the state is written before the hook shuts sessions down: either
+    // the shutdown pass sees this registration or this check sees the new state
+    if ((config.shutdownSessionsOnMarkedDown && !server.health.state().isCookieEligible())
+        || (!server.isMember() && config.shutdownSessionsOnRemoval)) {
       sessions.shutdown(r);
     }
     return r;
   }
 
   /**
-   * Starts active health checks of every server with {@code probe} on the checker's own threads (intervals,
-   * rise/fall and slow-start refresh per each server's policy). Closing the pool stops them. For more control
-   * (one probe per server, an executor, a seed for the spread jitter) build an
-   * {@link ActiveChecker#builder(HealthTracker)} on {@link #health()}.
+   * Number of sessions currently registered on {@code server}.
+   *
+   * @param server the server
+   * @return the count
+   */
+  public int sessionCount(Server server) {
+    return server.sessions.current.get();
+  }
+
+  /**
+   * Number of live stick-table entries (0 without {@code stickOn}).
+   *
+   * @return the count
+   */
+  public long stickTableSize() {
+    return stickTable == null ? 0 : stickTable.size();
+  }
+
+  // ------------------------------------------------------------------------------------------------ checks
+
+  /**
+   * Starts active health checks of every server with {@code check} (default all), present and future, with
+   * {@code probe} on the checker's own thread (intervals, rise/fall per each server's policy). Closing the pool stops
+   * them. While checks run, servers that join start in the pool's join state ({@code FULLY_DOWN} by default: they
+   * take traffic after {@code rise} passed checks, through slow start).
+   *
+   * @param probe the probe, e.g. {@code Probes.http(client, "/api/v1/health").build()}
+   * @return the checker
    */
   public ActiveChecker startChecks(Probe probe) {
     Objects.requireNonNull(probe, "probe");
-    ActiveChecker checker = ActiveChecker.builder(tracker).probe(probe).start();
+    ActiveChecker checker = ActiveChecker.builder(tracker).probe(probe)
+        .filter(ts -> !uncheckedIds.contains(ts.id()))
+        .start();
     checkers.add(checker);
+    checksRunning = true;
     if (closed) {
       checker.close();
     }
     return checker;
   }
 
-  /** Number of sessions currently registered on {@code server}. */
-  public int sessionCount(Server server) {
-    return sessions.count(indexOf(server));
+  /** Ids of members (and members being added) without {@code check}: the checker's filter reads it. */
+  private final Set<String> uncheckedIds = ConcurrentHashMap.newKeySet();
+
+  // ------------------------------------------------------------------------------------------------ membership
+
+  /**
+   * Adds a server at runtime (HAProxy {@code add server}, but with the pool's default-server policy: a spec without
+   * its own policy gets {@link Builder#defaultHealthPolicy}). It starts in the join state
+   * ({@link Builder#joinState}).
+   *
+   * @param spec the server
+   * @return the new member
+   * @throws IllegalArgumentException if its id or persistent id is taken, its cookie value is invalid, or (hashed
+   *     pools) its weight is above the hash weight scale
+   */
+  public Server add(ServerSpec spec) {
+    return add(spec, true);
   }
 
-  /** Number of live stick-table entries (0 without {@code stickOn}). */
-  public long stickTableSize() {
-    return stickTable == null ? 0 : stickTable.size();
+  private Server add(ServerSpec spec, boolean joining) {
+    Objects.requireNonNull(spec, "spec");
+    synchronized (membershipLock) {
+      checkOpen();
+      String id = spec.id();
+      if (byId.containsKey(id)) {
+        throw new IllegalArgumentException("server id must be unique in pool " + name + ", was duplicate \"" + id
+            + "\"");
+      }
+      if (spec.persistentId() > 0 && explicitSlots.containsKey(spec.persistentId() - 1)) {
+        throw new IllegalArgumentException("server persistent id must be unique in pool " + name + ", was "
+            + spec.persistentId() + " (server " + id + "; taken by " + explicitSlots.get(spec.persistentId() - 1).id()
+            + ")");
+      }
+      checkHashWeight(id, spec.weight());
+      Server.CookieStrings strings = cookieStrings(spec.id(), spec.cookie(), spec.address());
+      io.veza.routing.health.HealthPolicy policy = spec.healthPolicy() == null ? config.defaultHealthPolicy
+          : spec.healthPolicy();
+      if (joining) {
+        InitialState join = config.joinState != null ? config.joinState
+            : checksRunning && spec.check() ? InitialState.FULLY_DOWN : null;
+        if (join != null && join != policy.initialState()) {
+          policy = policy.toBuilder().initialState(join).build();
+        }
+      }
+      if (!spec.check()) {
+        uncheckedIds.add(id); // before tracker.add, whose membership hook asks the checkers' filter
+      }
+      TrackedServer health = tracker.add(id, spec.weight(), policy, spec.address());
+      Server server = new Server(this, spec, health, -1);
+      server.cookieStrings(strings);
+      synchronized (tableLock) {
+        byId.put(id, server);
+        byHealth.put(health, server);
+        if (spec.persistentId() > 0) {
+          int slot = spec.persistentId() - 1;
+          Server displaced = idlessBySlot.get(slot);
+          explicitSlots.put(slot, server);
+          server.slot(slot);
+          RoutingTable t = table;
+          if (displaced != null) {
+            t = unplace(t, displaced);
+          }
+          t = install(t, server);
+          table = reassignIdless(t);
+        } else {
+          idless.put(id, server);
+          table = reassignIdless(table);
+        }
+      }
+      return server;
+    }
   }
 
-  private void onHealthEvent(HealthEvent e) {
+  private Server.CookieStrings cookieStrings(String id, @Nullable String configured,
+                                             InetSocketAddress address) {
+    if (cookies == null) {
+      return Server.CookieStrings.NONE;
+    }
+    String value = config.cookie.serverCookie(configured, address.getAddress(), address.getPort());
+    return cookies.strings(id, value);
+  }
+
+  private void checkHashWeight(String id, int weight) {
+    if (hashing && weight > hashScale) {
+      throw new IllegalArgumentException("server weight must be at most the hash weight scale " + (int) hashScale
+          + " of pool " + name + " (raising the scale re-shards keys: build the pool with hashWeightScale(n)), was "
+          + weight + " (server " + id + ")");
+    }
+  }
+
+  /** Under tableLock: {@code server} placed at its slot with its current state, cookie indexed. */
+  private RoutingTable install(RoutingTable t, Server server) {
+    int slot = server.slot();
+    if (server.backup()) {
+      backupSlots.add(slot);
+    } else {
+      activeSlots.add(slot);
+    }
+    t = t.withSelectorSlots(selectorSlots(activeSlots), selectorSlots(backupSlots));
+    t = t.place(server, slot, server.health.state(), hashScale);
+    String value = server.cookieValue();
+    if (value != null) {
+      t = t.withCookies(t.cookies.add(value, server));
+    }
+    return t;
+  }
+
+  /** Under tableLock: {@code server} taken out of the table (slot cleared, cookie unindexed). */
+  private RoutingTable unplace(RoutingTable t, Server server) {
+    int slot = server.slot();
+    if (slot < 0) {
+      return t;
+    }
+    String value = server.cookieValue();
+    if (value != null) {
+      t = t.withCookies(t.cookies.remove(value, server));
+    }
+    if (t.server(slot) == server) {
+      t = t.clear(slot, server.backup());
+    }
+    (server.backup() ? backupSlots : activeSlots).remove(slot);
+    return t.withSelectorSlots(selectorSlots(activeSlots), selectorSlots(backupSlots));
+  }
+
+  private static int selectorSlots(TreeSet<Integer> slots) {
+    return slots.isEmpty() ? 0 : slots.last() + 1;
+  }
+
+  /**
+   * Under tableLock: gives the id-less servers the lowest slots not held by a persistent id, in name order, and
+   * moves those whose slot changed. O(number of id-less servers), O(moved) table updates.
+   */
+  private RoutingTable reassignIdless(RoutingTable t) {
+    int next = 0;
+    List<Server> moved = new ArrayList<>();
+    Map<Integer, Server> wanted = new HashMap<>();
+    for (Server s : idless.values()) {
+      while (explicitSlots.containsKey(next)) {
+        next++;
+      }
+      if (s.slot() != next) {
+        moved.add(s);
+      }
+      wanted.put(next, s);
+      next++;
+    }
+    for (Server s : moved) {
+      if (s.slot() >= 0) {
+        t = unplace(t, s);
+      }
+    }
+    idlessBySlot.clear();
+    idlessBySlot.putAll(wanted);
+    for (Map.Entry<Integer, Server> e : wanted.entrySet()) {
+      Server s = e.getValue();
+      if (s.slot() != e.getKey() || t.server(e.getKey()) != s) {
+        s.slot(e.getKey());
+        t = install(t, s);
+      }
+    }
+    return t;
+  }
+
+  /**
+   * Removes a server at runtime (HAProxy {@code del server}): its cookie stops matching, routing stops choosing it
+   * before this returns, its sessions are shut down (with {@link Builder#shutdownSessionsOnRemoval}, default on),
+   * and later reports about it are ignored.
+   *
+   * @param id the server id
+   * @return whether a server was removed
+   */
+  public boolean remove(String id) {
+    Server server;
+    synchronized (membershipLock) {
+      server = byId.get(id);
+      if (server == null) {
+        return false;
+      }
+      // first the tracker (no more state hook for it), then the table: no lock is held across both
+      tracker.remove(server.health);
+      synchronized (tableLock) {
+        RoutingTable t = unplace(table, server);
+        byId.remove(id);
+        byHealth.remove(server.health);
+        if (server.persistentId() > 0) {
+          explicitSlots.remove(server.persistentId() - 1);
+        } else {
+          idless.remove(id);
+          idlessBySlot.remove(server.slot());
+        }
+        server.detach();
+        table = reassignIdless(t);
+      }
+      uncheckedIds.remove(id);
+    }
+    if (config.shutdownSessionsOnRemoval) {
+      sessions.shutdown(server);
+    }
+    return true;
+  }
+
+  /**
+   * Replaces the definition of an existing server (same id), keeping what it can: an address change keeps health,
+   * slow start, sessions and pins (HAProxy {@code set server addr}; a {@code dynamic} cookie value follows the
+   * address), a weight change is a weight change; any other change (cookie, backup, persistent id, check, policy)
+   * makes it a new server (removed, then added in the join state). Adds the server if absent.
+   *
+   * @param spec the new definition
+   * @return the member after the change
+   */
+  public Server replace(ServerSpec spec) {
+    synchronized (membershipLock) {
+      Server current = byId.get(spec.id());
+      if (current == null) {
+        return add(spec);
+      }
+      ServerSpec now = specOf(current);
+      ServerSpec wanted = normalised(spec);
+      boolean sameServer = Objects.equals(now.cookie(), wanted.cookie()) && now.backup() == wanted.backup()
+          && now.persistentId() == wanted.persistentId() && now.check() == wanted.check()
+          && Objects.equals(now.healthPolicy(), wanted.healthPolicy());
+      if (!sameServer) {
+        remove(spec.id());
+        return add(spec);
+      }
+      if (!spec.address().equals(current.health.address())) {
+        setAddress(spec.id(), spec.address());
+      }
+      if (spec.weight() != current.weight()) {
+        setWeight(spec.id(), spec.weight());
+      }
+      return current;
+    }
+  }
+
+  private ServerSpec specOf(Server s) {
+    return ServerSpec.builder(s.id(), Objects.requireNonNull(s.health.address()))
+        .weight(s.weight()).cookie(s.configuredCookie()).backup(s.backup()).id(s.persistentId()).check(s.checked())
+        .healthPolicy(s.healthPolicy() == config.defaultHealthPolicy ? null : s.healthPolicy()).build();
+  }
+
+  /**
+   * Makes the membership equal to {@code membership} (what a discovery delivers): adds the new servers, removes the
+   * missing ones, {@link #replace replaces} the changed ones; unchanged servers are not touched.
+   *
+   * @param membership the complete new membership (ids unique)
+   * @throws IllegalArgumentException on a duplicate id (nothing is changed then)
+   */
+  public void update(Collection<ServerSpec> membership) {
+    Map<String, ServerSpec> wanted = new HashMap<>();
+    for (ServerSpec s : membership) {
+      if (wanted.put(s.id(), s) != null) {
+        throw new IllegalArgumentException("membership ids must be unique, was duplicate \"" + s.id() + "\" (pool "
+            + name + ")");
+      }
+    }
+    synchronized (membershipLock) {
+      for (String id : new HashSet<>(byId.keySet())) {
+        if (!wanted.containsKey(id)) {
+          remove(id);
+        }
+      }
+      for (ServerSpec s : wanted.values()) {
+        Server current = byId.get(s.id());
+        if (current == null || !specOf(current).equals(normalised(s))) {
+          replace(s);
+        }
+      }
+    }
+  }
+
+  private ServerSpec normalised(ServerSpec s) {
+    return s.healthPolicy() == config.defaultHealthPolicy ? s.toBuilder().healthPolicy(null).build() : s;
+  }
+
+  // ------------------------------------------------------------------------------------------------ admin by id
+
+  private Server require(String id) {
+    Server s = byId.get(id);
+    if (s == null) {
+      throw new IllegalArgumentException("no server \"" + id + "\" in pool " + name);
+    }
+    return s;
+  }
+
+  /**
+   * HAProxy {@code set server <b>/<s> state ready|drain|maint}.
+   *
+   * @param id the server id
+   * @param state the admin state
+   * @throws IllegalArgumentException if there is no such server
+   */
+  public void setAdminState(String id, AdminState state) {
+    require(id).health.setAdminState(state);
+  }
+
+  /**
+   * HAProxy {@code set server <b>/<s> weight <w>}.
+   *
+   * @param id the server id
+   * @param weight 0..256 (at most the hash weight scale on a hashed pool)
+   * @throws IllegalArgumentException if there is no such server or the weight is out of range
+   */
+  public void setWeight(String id, int weight) {
+    Server s = require(id);
+    checkHashWeight(id, weight);
+    s.health.setWeight(weight);
+  }
+
+  /**
+   * HAProxy {@code set server <b>/<s> health up|stopping|down}.
+   *
+   * @param id the server id
+   * @param health the state to force
+   * @throws IllegalArgumentException if there is no such server
+   */
+  public void setHealth(String id, OperationalState health) {
+    require(id).health.forceHealth(health);
+  }
+
+  /**
+   * HAProxy {@code set server <b>/<s> addr <ip> port <p>}: health, sessions and pins are kept; a {@code dynamic}
+   * cookie value is recomputed from the new address (HAProxy {@code srv_set_dyncookie}).
+   *
+   * @param id the server id
+   * @param address the new address
+   * @throws IllegalArgumentException if there is no such server or the new dynamic cookie value is invalid
+   */
+  public void setAddress(String id, InetSocketAddress address) {
+    Objects.requireNonNull(address, "address");
+    synchronized (membershipLock) {
+      Server s = require(id);
+      Server.CookieStrings strings = cookieStrings(id, s.configuredCookie(), address);
+      s.health.setAddress(address);
+      if (!Objects.equals(strings.value(), s.cookieValue())) {
+        synchronized (tableLock) {
+          RoutingTable t = table;
+          String old = s.cookieValue();
+          if (old != null) {
+            t = t.withCookies(t.cookies.remove(old, s));
+          }
+          s.cookieStrings(strings);
+          if (strings.value() != null) {
+            t = t.withCookies(t.cookies.add(strings.value(), s));
+          }
+          table = t;
+        }
+      } else {
+        s.cookieStrings(strings);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ health hook
+
+  /** The tracker's synchronous hook: under the server's monitor, before the health call returns. */
+  private void stateChanged(TrackedServer health, TrackedServer.State previous, TrackedServer.State current) {
+    Server server = byHealth.get(health);
+    if (server == null) {
+      return; // not installed yet: install reads the current state
+    }
+    synchronized (tableLock) {
+      if (server.isMember() && table.server(server.slot()) == server) {
+        table = table.place(server, server.slot(), current, hashScale);
+      }
+    }
     if (closed) {
       return;
     }
-    switch (e.kind()) {
-      case WENT_DOWN:
-        if (shutdownSessionsOnMarkedDown) {
-          sessions.shutdown(e.server());
-        }
-        break;
-      case ADMIN_STATE_CHANGED:
-        // entering MAINT on a server that was already DOWN emits no WENT_DOWN; sessions kept by persist go too
-        if (shutdownSessionsOnMarkedDown && e.current().admin() == AdminState.MAINT) {
-          sessions.shutdown(e.server());
-        }
-        break;
-      case CAME_UP:
-        if (shutdownBackupSessionsOnMarkedUp && !layout.isBackup[e.server()]) {
-          for (int b : layout.backups) {
-            sessions.shutdown(b);
-          }
-        }
-        break;
-      default:
-        break;
+    if (config.shutdownSessionsOnMarkedDown && previous.isCookieEligible() && !current.isCookieEligible()) {
+      sessions.shutdown(server);
     }
-  }
-
-  /** Installs the table for {@code snapshot} unless a newer one is installed already. */
-  private void install(HealthSnapshot snapshot) {
-    synchronized (installLock) {
-      RoutingTable current = table;
-      if (current != null && current.snapshot.version() >= snapshot.version()) {
-        return;
+    boolean cameUp = current.operational() == OperationalState.UP
+        && previous.operational() != OperationalState.UP;
+    if (config.shutdownBackupSessionsOnMarkedUp && cameUp && !server.backup()) {
+      for (Server s : byId.values()) {
+        if (s.backup()) {
+          sessions.shutdown(s);
+        }
       }
-      table = new RoutingTable(layout, snapshot);
     }
   }
 
-  /** The health snapshot the current routing table was built from. */
-  HealthSnapshot routedSnapshot() {
-    return table.snapshot;
-  }
+  // ------------------------------------------------------------------------------------------------ stats
 
-  private boolean owns(Server server) {
-    int i = server.index();
-    return i >= 0 && i < servers.size() && (servers.get(i) == server || servers.get(i).equals(server));
-  }
-
-  private int indexOf(Server server) {
-    if (server == null || !owns(server)) {
-      throw new IllegalArgumentException("server must belong to pool " + name + ", was " + server);
+  /**
+   * Counters and state of the pool and every server, read now (HAProxy {@code show stat}). Allocates.
+   *
+   * @return the statistics
+   */
+  public PoolStats stats() {
+    List<ServerStats> servers = new ArrayList<>();
+    long[] reasons = new long[ServerCounters.REASONS];
+    for (Server s : servers()) {
+      ServerStats st = ServerStats.of(s);
+      servers.add(st);
+      for (int r = 0; r < reasons.length; r++) {
+        reasons[r] += st.decisions().getOrDefault(RouteDecision.reason(r), 0L);
+      }
     }
-    return server.index();
+    reasons[Reason.NO_SERVER.ordinal()] += noServerDecisions.sum();
+    Map<Reason, Long> byReason = new java.util.EnumMap<>(Reason.class);
+    for (int r = 0; r < reasons.length; r++) {
+      byReason.put(RouteDecision.reason(r), reasons[r]);
+    }
+    return new PoolStats(name, byReason, List.copyOf(servers));
   }
 
-  /** Detaches the pool from its tracker's listeners; routing keeps working on the last table. Idempotent. */
+  // ------------------------------------------------------------------------------------------------ lifecycle
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("pool " + name + " is closed");
+    }
+  }
+
+  /** Stops the pool's active checks and membership changes; routing keeps working on the last table. Idempotent. */
   @Override
   public void close() {
     closed = true;
     for (ActiveChecker checker : checkers) {
       checker.close();
     }
-    tracker.removeSnapshotListener(snapshotListener);
-    tracker.removeListener(sessionListener);
   }
 
   @Override
   public String toString() {
-    return "BackendPool{" + name + ", balance " + balance + ", " + servers.size() + " servers}";
+    return "BackendPool{" + name + ", balance " + config.balance + ", " + byId.size() + " servers}";
   }
 
   /**
-   * Configuration of a {@link BackendPool}; not thread-safe. {@link #build()} validates everything and throws
-   * {@link IllegalArgumentException} naming the field and the value.
+   * Configuration of a {@link BackendPool}, HAProxy's backend keywords; not thread-safe. {@link #build()} validates
+   * everything and throws {@link IllegalArgumentException} naming the field and the value.
    */
   public static final class Builder {
-    private final String name;
-    private final List<ServerSpec> specs = new ArrayList<>();
-    private Balance balance = Balance.roundRobin();
-    private CookiePersistence cookie;
-    private KeyHasher keyHasher = KeyHashers.xxh3();
-    private boolean redispatch;
-    private boolean persist;
-    private boolean allBackups;
-    private boolean shutdownSessionsOnMarkedDown;
-    private boolean shutdownBackupSessionsOnMarkedUp;
-    private Ticker ticker = Ticker.systemTicker();
-    private InstantSource wallClock = InstantSource.system();
-    private HealthPolicy defaultHealthPolicy = HealthPolicy.defaults();
-    private final List<HealthListener> healthListeners = new ArrayList<>();
-    private Executor sessionCloseExecutor = Runnable::run;
-    private BiConsumer<Server, RuntimeException> sessionCloseErrorHandler = (server, e) ->
-        LOG.log(System.Logger.Level.WARNING, "session close callback failed on server " + server.id(), e);
-    private Function<? super RequestView, ? extends CharSequence> stickKey;
-    private long stickMaxSize;
-    private Duration stickExpireAfterIdle;
+    final String name;
+    final List<ServerSpec> servers = new ArrayList<>();
+    Balance balance = Balance.roundRobin();
+    @Nullable CookiePersistence cookie;
+    KeyHasher keyHasher = io.veza.routing.hash.KeyHashers.xxh3();
+    boolean redispatch;
+    int redispatchInterval = -1;
+    int retries = 3;
+    boolean persist;
+    boolean allBackups;
+    boolean shutdownSessionsOnMarkedDown;
+    boolean shutdownBackupSessionsOnMarkedUp;
+    boolean shutdownSessionsOnRemoval = true;
+    io.veza.routing.health.Ticker ticker = io.veza.routing.health.Ticker.systemTicker();
+    io.veza.routing.health.Scheduler scheduler = io.veza.routing.health.Scheduler.systemScheduler();
+    java.time.InstantSource wallClock = java.time.InstantSource.system();
+    io.veza.routing.health.HealthPolicy defaultHealthPolicy = io.veza.routing.health.HealthPolicy.defaults();
+    @Nullable InitialState joinState;
+    final List<io.veza.routing.health.HealthListener> healthListeners = new ArrayList<>();
+    java.util.concurrent.@Nullable Executor listenerExecutor;
+    java.util.concurrent.@Nullable Executor sessionCloseExecutor;
+    java.util.function.@Nullable BiConsumer<Server, Throwable> sessionCloseErrorHandler;
+    java.util.function.@Nullable Function<? super RequestView, ? extends @Nullable CharSequence> stickKey;
+    long stickMaxSize;
+    java.time.@Nullable Duration stickExpireAfterIdle;
+    int hashWeightScale;
+    int maxCookieHeaders = 101;
+    int maxCookieBytes = 16384;
 
     private Builder(String name) {
       this.name = name;
     }
 
     /**
-     * Adds a server ({@code server <id> <address>}) with weight 1, no cookie value, not backup and the default
-     * health policy.
+     * Adds a server ({@code server <id> <address>}) with weight 1 and no other option.
+     *
+     * @param id the server name
+     * @param address where the gateway connects to
+     * @return this builder
      */
     public Builder server(String id, InetSocketAddress address) {
-      return server(id, address, spec -> { });
+      return server(ServerSpec.of(id, address));
     }
 
     /**
-     * Adds a server configured by {@code options}, for example
-     * {@code .server("api1", addr, s -> s.cookie("a1").weight(10))}.
+     * Adds a server configured by {@code options}, e.g. {@code .server("api1", addr, s -> s.cookie("a1").weight(10))}.
+     *
+     * @param id the server name
+     * @param address where the gateway connects to
+     * @param options sets the server's options
+     * @return this builder
+     * @throws IllegalArgumentException if the options are invalid (naming field and value)
      */
-    public Builder server(String id, InetSocketAddress address, Consumer<ServerSpec> options) {
-      ServerSpec spec = new ServerSpec(id, address);
-      options.accept(spec);
-      specs.add(spec);
+    public Builder server(String id, InetSocketAddress address, java.util.function.Consumer<ServerSpec.Builder> options) {
+      ServerSpec.Builder b = ServerSpec.builder(id, address);
+      options.accept(b);
+      return server(b.build());
+    }
+
+    /**
+     * Adds a server.
+     *
+     * @param spec the server
+     * @return this builder
+     */
+    public Builder server(ServerSpec spec) {
+      servers.add(Objects.requireNonNull(spec, "server"));
       return this;
     }
 
-    /** The balance algorithm (default {@link Balance#roundRobin()}). */
+    /**
+     * The balance algorithm (default {@link Balance#roundRobin()}).
+     *
+     * @param balance the algorithm
+     * @return this builder
+     */
     public Builder balance(Balance balance) {
       this.balance = Objects.requireNonNull(balance, "balance");
       return this;
@@ -629,8 +1269,10 @@ public final class BackendPool implements AutoCloseable {
 
     /**
      * Cookie persistence ({@code cookie SERVERID insert indirect nocache} and the rest of HAProxy's grammar);
-     * default none. Server cookie values come from {@link ServerSpec#cookie(String)}, or from the
-     * {@code dynamic} key and the server address when the server sets none.
+     * default none.
+     *
+     * @param cookie the configuration
+     * @return this builder
      */
     public Builder cookie(CookiePersistence cookie) {
       this.cookie = Objects.requireNonNull(cookie, "cookie");
@@ -638,88 +1280,225 @@ public final class BackendPool implements AutoCloseable {
     }
 
     /**
-     * The key hasher of hash balancing (default {@link KeyHashers#xxh3()}); use {@link KeyHashers#xxh3(long)} with
-     * a secret seed shared by every gateway so that outsiders cannot aim keys at one server.
+     * The key hasher of hash balancing (default XXH3); use {@code KeyHashers.xxh3(seed)} with a secret seed shared
+     * by every gateway so that outsiders cannot aim keys at one server.
+     *
+     * @param keyHasher the hasher
+     * @return this builder
      */
     public Builder keyHasher(KeyHasher keyHasher) {
       this.keyHasher = Objects.requireNonNull(keyHasher, "keyHasher");
       return this;
     }
 
-    /** {@code option redispatch}: a retry may go to another server than the failed one. */
+    /**
+     * {@code option redispatch}: a retry may go to another server (on the last retry by default; see
+     * {@link #redispatchInterval}).
+     *
+     * @param redispatch whether to redispatch
+     * @return this builder
+     */
     public Builder redispatch(boolean redispatch) {
       this.redispatch = redispatch;
       return this;
     }
 
-    /** {@code option persist}: a cookie (or stick entry) naming a DOWN or MAINT server still goes to it, as in HAProxy. */
+    /**
+     * {@code option redispatch <interval>}: redispatch on every {@code interval}-th retry when positive, or counting
+     * back from the last retry when negative (-1, the default, is the last retry); 0 is refused (HAProxy: "no
+     * option redispatch").
+     *
+     * @param interval non-zero
+     * @return this builder
+     */
+    public Builder redispatchInterval(int interval) {
+      this.redispatchInterval = interval;
+      return this;
+    }
+
+    /**
+     * HAProxy {@code retries} (default 3): connection attempts after the first that {@link BackendPool#retry}
+     * allows.
+     *
+     * @param retries at least 0
+     * @return this builder
+     */
+    public Builder retries(int retries) {
+      this.retries = retries;
+      return this;
+    }
+
+    /**
+     * {@code option persist}: a cookie (or stick entry) naming a DOWN or MAINT server still goes to it.
+     *
+     * @param persist whether to persist
+     * @return this builder
+     */
     public Builder persist(boolean persist) {
       this.persist = persist;
       return this;
     }
 
-    /** {@code option allbackups}: with no active server usable, balance over every usable backup. */
+    /**
+     * {@code option allbackups}: with no active server usable, balance over every usable backup.
+     *
+     * @param allBackups whether to use all backups
+     * @return this builder
+     */
     public Builder allBackups(boolean allBackups) {
       this.allBackups = allBackups;
       return this;
     }
 
-    /** {@code on-marked-down shutdown-sessions}: close a server's sessions when it goes DOWN or to MAINT. */
+    /**
+     * {@code on-marked-down shutdown-sessions}: close a server's sessions when it goes DOWN or to MAINT.
+     *
+     * @param enabled whether to close them
+     * @return this builder
+     */
     public Builder shutdownSessionsOnMarkedDown(boolean enabled) {
       this.shutdownSessionsOnMarkedDown = enabled;
       return this;
     }
 
-    /** {@code on-marked-up shutdown-backup-sessions}: close backup sessions when an active server comes up. */
+    /**
+     * {@code on-marked-up shutdown-backup-sessions}: close backup sessions when an active server comes up.
+     *
+     * @param enabled whether to close them
+     * @return this builder
+     */
     public Builder shutdownBackupSessionsOnMarkedUp(boolean enabled) {
       this.shutdownBackupSessionsOnMarkedUp = enabled;
       return this;
     }
 
-    /** Monotonic time for health, slow start and stick-table expiry (default {@link Ticker#systemTicker()}). */
-    public Builder ticker(Ticker ticker) {
+    /**
+     * Whether the sessions of a server that leaves the pool are shut down (default true).
+     *
+     * @param enabled whether to close them
+     * @return this builder
+     */
+    public Builder shutdownSessionsOnRemoval(boolean enabled) {
+      this.shutdownSessionsOnRemoval = enabled;
+      return this;
+    }
+
+    /**
+     * Monotonic time for health, slow start and stick-table expiry (default the system ticker).
+     *
+     * @param ticker the ticker
+     * @return this builder
+     */
+    public Builder ticker(io.veza.routing.health.Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
 
-    /** Wall-clock time for cookie dates ({@code maxidle}/{@code maxlife}); default the system clock. */
-    public Builder wallClock(InstantSource wallClock) {
+    /**
+     * Where slow-start steps are scheduled (default the system scheduler).
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(io.veza.routing.health.Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Wall-clock time for cookie dates ({@code maxidle}/{@code maxlife}); default the system clock.
+     *
+     * @param wallClock the clock
+     * @return this builder
+     */
+    public Builder wallClock(java.time.InstantSource wallClock) {
       this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
       return this;
     }
 
-    /** The health policy of servers that do not set their own ({@code default-server}). */
-    public Builder defaultHealthPolicy(HealthPolicy policy) {
+    /**
+     * HAProxy {@code default-server}: the health policy of servers that bring none, including those added at
+     * runtime (HAProxy's {@code add server} ignores {@code default-server}; this pool does not).
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder defaultHealthPolicy(io.veza.routing.health.HealthPolicy policy) {
       this.defaultHealthPolicy = Objects.requireNonNull(policy, "defaultHealthPolicy");
       return this;
     }
 
-    /** Adds a listener told of every health transition of the pool's servers. */
-    public Builder healthListener(HealthListener listener) {
+    /**
+     * The state servers added at runtime start in. Default: {@link InitialState#FULLY_DOWN} for a server the pool's
+     * active checks cover (it takes traffic after {@code rise} passed checks, then slow start), else the state of
+     * its policy.
+     *
+     * @param state the join state
+     * @return this builder
+     */
+    public Builder joinState(InitialState state) {
+      this.joinState = Objects.requireNonNull(state, "joinState");
+      return this;
+    }
+
+    /**
+     * Adds a listener told of every health transition of the pool's servers (on its own queue, see
+     * {@link io.veza.routing.health.HealthListener}).
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder healthListener(io.veza.routing.health.HealthListener listener) {
       healthListeners.add(Objects.requireNonNull(listener, "healthListener"));
       return this;
     }
 
-    /** Where session close callbacks run (default: directly, on the thread delivering the health event). */
-    public Builder sessionCloseExecutor(Executor executor) {
+    /**
+     * Where health listeners run (default a shared pool of daemon threads).
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder listenerExecutor(java.util.concurrent.Executor executor) {
+      this.listenerExecutor = Objects.requireNonNull(executor, "listenerExecutor");
+      return this;
+    }
+
+    /**
+     * Where session close callbacks run (default a shared pool of daemon threads, so that a slow callback delays
+     * nothing else).
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder sessionCloseExecutor(java.util.concurrent.Executor executor) {
       this.sessionCloseExecutor = Objects.requireNonNull(executor, "sessionCloseExecutor");
       return this;
     }
 
-    /** Told of exceptions thrown by session close callbacks (default: logged at WARNING). */
-    public Builder sessionCloseErrorHandler(BiConsumer<Server, RuntimeException> handler) {
+    /**
+     * Told of what session close callbacks throw (default: logged at WARNING).
+     *
+     * @param handler the handler
+     * @return this builder
+     */
+    public Builder sessionCloseErrorHandler(java.util.function.BiConsumer<Server, Throwable> handler) {
       this.sessionCloseErrorHandler = Objects.requireNonNull(handler, "sessionCloseErrorHandler");
       return this;
     }
 
     /**
-     * {@code stick-table type string size maxSize expire expireAfterIdle} + {@code stick on key}: requests with
-     * the same key go to the same server while it stays cookie-eligible (an entry naming a DOWN or MAINT server is
-     * ignored and replaced). A {@code null} key, or an exception from {@code key}, means "no key". Consulted after
-     * the persistence cookie and before balancing.
+     * {@code stick-table type string size maxSize expire expireAfterIdle} + {@code stick on key}: requests with the
+     * same key go to the same server while it stays a cookie-eligible member. A null key, or an exception from
+     * {@code key}, means "no key". Needs Caffeine on the class or module path.
+     *
+     * @param key the key of a request
+     * @param maxSize entries kept at most, &gt; 0
+     * @param expireAfterIdle idle time after which an entry expires, &gt; 0
+     * @return this builder
      */
-    public Builder stickOn(Function<? super RequestView, ? extends CharSequence> key, long maxSize,
-                           Duration expireAfterIdle) {
+    public Builder stickOn(java.util.function.Function<? super RequestView, ? extends @Nullable CharSequence> key,
+                           long maxSize, java.time.Duration expireAfterIdle) {
       this.stickKey = Objects.requireNonNull(key, "stickOn key");
       this.stickMaxSize = maxSize;
       this.stickExpireAfterIdle = expireAfterIdle;
@@ -727,111 +1506,53 @@ public final class BackendPool implements AutoCloseable {
     }
 
     /**
-     * Validates the configuration and builds the pool.
+     * Hashed pools: the weight that counts as a full share (default the largest configured weight at build, at
+     * least 1). A server's share of keys is proportional to {@code effectiveWeight / scale}; the scale never changes
+     * at runtime, so changing one server's weight moves keys only to or from that server. Weights above the scale
+     * are refused; a larger scale leaves room for them at the cost of more jump attempts per lookup
+     * ({@code scale / mean weight} on average).
      *
-     * @throws IllegalArgumentException naming the field and the value of the first invalid setting
+     * @param scale 1..256
+     * @return this builder
      */
-    public BackendPool build() {
-      if (name == null || name.isEmpty()) {
-        throw new IllegalArgumentException("pool name must be non-empty, was " + Balance.quote(name));
-      }
-      if (specs.isEmpty()) {
-        throw new IllegalArgumentException("servers must not be empty, was 0 servers (pool " + name + ")");
-      }
-      if (specs.size() > 0xFFFFFF) {
-        throw new IllegalArgumentException("servers must be at most 16777215, was " + specs.size());
-      }
-      if (stickKey != null) {
-        if (stickMaxSize <= 0) {
-          throw new IllegalArgumentException("stick-table size must be > 0, was " + stickMaxSize);
-        }
-        if (stickExpireAfterIdle == null || stickExpireAfterIdle.isNegative() || stickExpireAfterIdle.isZero()) {
-          throw new IllegalArgumentException("stick-table expire must be > 0, was " + stickExpireAfterIdle);
-        }
-      }
-      Map<String, Integer> seen = new HashMap<>();
-      ImmutableList.Builder<Server> list = ImmutableList.builderWithExpectedSize(specs.size());
-      for (ServerSpec spec : specs) {
-        int index = seen.size();
-        Server s = spec.toServer(index, defaultHealthPolicy, name, cookie);
-        if (seen.putIfAbsent(s.id(), index) != null) {
-          throw new IllegalArgumentException(
-              "server id must be unique, was duplicate " + Balance.quote(s.id()) + " (pool " + name + ")");
-        }
-        list.add(s);
-      }
-      return new BackendPool(this, list.build());
-    }
-  }
-
-  /**
-   * Options of one server line: {@code cookie}, {@code weight}, {@code backup}, and its health policy. Values are
-   * validated by {@link Builder#build()}.
-   */
-  public static final class ServerSpec {
-    private final String id;
-    private final InetSocketAddress address;
-    private String cookie;
-    private int weight = 1;
-    private boolean backup;
-    private HealthPolicy healthPolicy;
-
-    private ServerSpec(String id, InetSocketAddress address) {
-      this.id = id;
-      this.address = address;
+    public Builder hashWeightScale(int scale) {
+      this.hashWeightScale = scale;
+      return this;
     }
 
     /**
-     * {@code cookie <value>}: the persistence cookie value designating this server. HAProxy accepts the same
-     * value on several servers; the first cookie-eligible one in declaration order wins.
+     * Most {@code Cookie} (and {@code Set-Cookie}) headers read per request (default 101, HAProxy's
+     * {@code tune.http.maxhdr}); with more, the persistence cookie counts as absent.
+     *
+     * @param max at least 1
+     * @return this builder
      */
-    public ServerSpec cookie(String value) {
-      this.cookie = value;
+    public Builder maxCookieHeaders(int max) {
+      this.maxCookieHeaders = max;
       return this;
     }
 
-    /** {@code weight <0..256>} (default 1); 0 takes no load-balanced traffic, like DRAIN. */
-    public ServerSpec weight(int weight) {
-      this.weight = weight;
+    /**
+     * Most characters of {@code Cookie} headers read per request (default 16384, HAProxy's {@code tune.bufsize});
+     * past it the persistence cookie counts as absent.
+     *
+     * @param max at least 1
+     * @return this builder
+     */
+    public Builder maxCookieBytes(int max) {
+      this.maxCookieBytes = max;
       return this;
     }
 
-    /** {@code backup}: used only when no active server is usable. */
-    public ServerSpec backup(boolean backup) {
-      this.backup = backup;
-      return this;
-    }
-
-    /** {@code backup}. */
-    public ServerSpec backup() {
-      return backup(true);
-    }
-
-    /** The server's health-check and observation policy (default: the pool's default policy). */
-    public ServerSpec healthPolicy(HealthPolicy policy) {
-      this.healthPolicy = policy;
-      return this;
-    }
-
-    private Server toServer(int index, HealthPolicy defaultPolicy, String pool, CookiePersistence persistence) {
-      String where = " (pool " + pool + ", server #" + index + ")";
-      if (id == null || id.isEmpty()) {
-        throw new IllegalArgumentException("server id must be non-empty, was " + Balance.quote(id) + where);
-      }
-      where = " (pool " + pool + ", server " + id + ")";
-      if (address == null) {
-        throw new IllegalArgumentException("server address must not be null, was null" + where);
-      }
-      if (weight < 0 || weight > Server.MAX_WEIGHT) {
-        throw new IllegalArgumentException("server weight must be in [0, 256], was " + weight + where);
-      }
-      String value = persistence == null ? cookie
-          : persistence.serverCookie(cookie, address.getAddress(), address.getPort());
-      if (value != null && value.isEmpty()) {
-        throw new IllegalArgumentException("server cookie must be non-empty, was \"\"" + where);
-      }
-      return new Server(index, id, address, value, weight, backup,
-          healthPolicy == null ? defaultPolicy : healthPolicy);
+    /**
+     * Validates the configuration and builds the pool.
+     *
+     * @return the pool
+     * @throws IllegalArgumentException naming the field and the value of the first invalid setting
+     * @throws IllegalStateException if {@code stickOn} is used without Caffeine on the class or module path
+     */
+    public BackendPool build() {
+      return new BackendPool(new PoolConfig(this));
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.veza.routing;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Allocation-free scanning of {@code Cookie} request header values, and the two header rewrites HAProxy performs on
  * them, ported from {@code http_manage_client_side_cookies} ({@code src/http_ana.c}) and
@@ -218,7 +220,7 @@ final class CookieHeaders {
    * @return {@code header} itself (same instance) when nothing changes — the common case, allocation-free —
    *     {@code null} when the whole header must be removed, otherwise the new value
    */
-  static String forwardRequestHeader(String header, String name, boolean stripPrefix, boolean deleteOurs) {
+  static @Nullable String forwardRequestHeader(String header, String name, boolean stripPrefix, boolean deleteOurs) {
     if (!requestHeaderChanges(header, name, stripPrefix, deleteOurs)) {
       return header;
     }
@@ -374,5 +376,53 @@ final class CookieHeaders {
     }
     System.arraycopy(b, next, b, prev, end - next);
     return prev - next;
+  }
+
+  /** Whether {@code h} holds CR, LF or NUL, which must never reach a forwarded header. */
+  static boolean hasControlCharacter(CharSequence h) {
+    for (int i = 0; i < h.length(); i++) {
+      char c = h.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code h} without the cookies (the {@code ;}- or {@code ,}-separated elements, as HAProxy splits them) that
+   * contain CR, LF or NUL: such a cookie counts as absent. Null when nothing is left. Linear.
+   */
+  static @Nullable String dropCookiesWithControlCharacters(String h) {
+    StringBuilder out = new StringBuilder(h.length());
+    int end = h.length();
+    int from = 0;
+    while (from < end) {
+      int next = from;
+      int attBeg = skipSpht(h, from, end);
+      long nameEnd = scanName(h, attBeg, end, true);
+      long value = scanValue(h, lo(nameEnd), end);
+      next = lo(value);
+      int stop = Math.max(next, lo(nameEnd));
+      boolean bad = false;
+      for (int i = from; i < stop; i++) {
+        char c = h.charAt(i);
+        if (c == '\r' || c == '\n' || c == 0) {
+          bad = true;
+          break;
+        }
+      }
+      if (!bad) {
+        String piece = h.substring(attBeg, trimSpht(h, attBeg, stop));
+        if (!piece.isEmpty()) {
+          if (out.length() > 0) {
+            out.append("; ");
+          }
+          out.append(piece);
+        }
+      }
+      from = stop + 1;
+    }
+    return out.length() == 0 ? null : out.toString();
   }
 }

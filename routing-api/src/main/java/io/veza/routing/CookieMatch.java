@@ -1,12 +1,14 @@
 package io.veza.routing;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Mutable, reusable result of reading the persistence cookie from a request: HAProxy's transaction state
  * {@code txn->flags & TX_CK_MASK}, {@code s->target} (with {@code SF_DIRECT | SF_ASSIGNED}),
  * {@code txn->cookie_last_date} and {@code txn->cookie_first_date}.
  *
  * <p>{@link #reset()} it, then feed every {@code Cookie} header of the request in order to
- * {@link CookieBinding#match}; afterwards {@link #server()} is the cookie-designated server (or -1) and
+ * {@link CookieStage#match}; afterwards {@link #server()} is the cookie-designated server (or null) and
  * {@link #status()} explains the outcome. Keep one per thread or per decision: it allocates nothing after
  * construction. Not thread-safe.
  */
@@ -28,7 +30,7 @@ final class CookieMatch {
   static final int UNUSED = 6;
 
   int status;
-  int server = -1;
+  @Nullable Server server;
   /** Seconds since the epoch as HAProxy stores it: {@code b64tos30(..) << 2} in 32 bits (unsigned), 0 = none. */
   int lastDate;
   /** Same encoding as {@link #lastDate}. */
@@ -37,7 +39,7 @@ final class CookieMatch {
   /** Clears the state before a new request. */
   CookieMatch reset() {
     status = NONE;
-    server = -1;
+    server = null;
     lastDate = 0;
     firstDate = 0;
     return this;
@@ -48,14 +50,14 @@ final class CookieMatch {
     return status;
   }
 
-  /** The server assigned by the cookie (HAProxy {@code SF_DIRECT}), or -1. */
-  int server() {
+  /** The server assigned by the cookie (HAProxy {@code SF_DIRECT}), or null. */
+  @Nullable Server server() {
     return server;
   }
 
   /** Whether a server was assigned by the cookie. */
   boolean assigned() {
-    return server >= 0;
+    return server != null;
   }
 
   /** The LAST date of the accepted cookie in seconds (unsigned 32 bits), 0 if none. */
@@ -83,7 +85,7 @@ final class CookieMatch {
 
   @Override
   public String toString() {
-    return "CookieMatch[" + statusName(status) + ", server=" + server + ", last=" + lastDateSeconds() + ", first="
+    return "CookieMatch[" + statusName(status) + ", server=" + (server == null ? "-" : server.id()) + ", last=" + lastDateSeconds() + ", first="
         + firstDateSeconds() + "]";
   }
 }

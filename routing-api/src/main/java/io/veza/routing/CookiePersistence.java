@@ -1,6 +1,5 @@
 package io.veza.routing;
 
-import com.google.common.collect.ImmutableList;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,12 +55,12 @@ public final class CookiePersistence {
   private final boolean preserve;
   private final boolean httpOnly;
   private final boolean secure;
-  private final ImmutableList<String> domains;
+  private final List<String> domains;
   private final int maxIdleSeconds;
   private final int maxLifeSeconds;
   private final boolean dynamic;
   private final String dynamicKey;
-  private final ImmutableList<String> attrs;
+  private final List<String> attrs;
   private final CookieSigning signing;
 
   private CookiePersistence(Builder b, Mode mode) {
@@ -73,12 +72,12 @@ public final class CookiePersistence {
     this.preserve = b.preserve;
     this.httpOnly = b.httpOnly;
     this.secure = b.secure;
-    this.domains = ImmutableList.copyOf(b.domains);
+    this.domains = List.copyOf(b.domains);
     this.maxIdleSeconds = b.maxIdleSeconds;
     this.maxLifeSeconds = b.maxLifeSeconds;
     this.dynamic = b.dynamic;
     this.dynamicKey = b.dynamicKey;
-    this.attrs = ImmutableList.copyOf(b.attrs);
+    this.attrs = List.copyOf(b.attrs);
     this.signing = b.signing;
   }
 
@@ -257,7 +256,7 @@ public final class CookiePersistence {
   }
 
   /** HAProxy {@code domain}, in declaration order. */
-  public ImmutableList<String> domains() {
+  public List<String> domains() {
     return domains;
   }
 
@@ -282,7 +281,7 @@ public final class CookiePersistence {
   }
 
   /** HAProxy {@code attr}, in declaration order. */
-  public ImmutableList<String> attrs() {
+  public List<String> attrs() {
     return attrs;
   }
 

@@ -1,27 +1,24 @@
 package io.veza.routing;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of {@link BackendPool#route(RequestView)}: the server that serves the request, why, and what the
- * gateway must do with cookies. Immutable and thread-safe. The common decisions (a cookie hit, a balanced or
- * hashed request that needs no new cookie) are preallocated per server and reason, so routing allocates
- * nothing; compare decisions by their fields, not by identity.
+ * request carried that the response phase needs (whether the persistence cookie chose this server, its dates, the
+ * method). A plain immutable value: it holds no reference to the pool and does nothing by itself. The common
+ * decisions are preallocated per server, so routing allocates nothing; compare decisions with
+ * {@link #equals(Object)}, not by identity.
  *
- * <p>Gateway checklist for one request:
+ * <p>What a gateway does with one:
  *
  * <ol>
  *   <li>{@link #server()} {@code == null}: answer 503 ({@link Reason#NO_SERVER}).
- *   <li>{@link #rewriteRequestCookies()}: replace the request's {@code Cookie} headers by
- *       {@link #requestCookieHeaders(RequestView)} (HAProxy {@code indirect} removes the persistence cookie,
- *       {@code prefix} strips the {@code SRV~} prefix) before forwarding.
- *   <li>On the response: {@link #setCookie()} {@code != null} adds a {@code Set-Cookie} header with that value,
- *       and {@link #cacheControlPrivate()} adds {@code Cache-Control: private} ({@code nocache});
- *       backend {@code Set-Cookie} headers go through
- *       {@link BackendPool#rewriteResponseSetCookie(RouteDecision, String)} ({@link #responseCookieAction()}).
- *   <li>Report the outcome ({@link BackendPool#reportConnected}, {@link BackendPool#reportConnectFailure},
- *       {@link BackendPool#reportResponse}); on a connect failure ask {@link BackendPool#retry}.
+ *   <li>Request phase: forward the {@code Cookie} headers {@link BackendPool#editRequest} returns (HAProxy
+ *       {@code indirect} removes the persistence cookie, {@code prefix} strips {@code SRV~}).
+ *   <li>On a failure, ask {@link BackendPool#retry} for the next decision (or none).
+ *   <li>Response phase: apply the edits {@link BackendPool#editResponse} returns ({@code Set-Cookie},
+ *       {@code Cache-Control}), and report the outcome ({@link BackendPool#reportResponse} ...).
  * </ol>
  */
 public final class RouteDecision {
@@ -54,112 +51,116 @@ public final class RouteDecision {
     NO_SERVER
   }
 
-  /** Rewrites the request's {@code Cookie} headers for the backend; supplied by the pool's cookie stage. */
-  interface RequestCookieRewriter {
-    List<String> rewrite(RequestView request, RouteDecision decision);
-  }
+  /** The persistence cookie of the request designated this decision's server (HAProxy {@code SF_DIRECT}). */
+  static final int DIRECT = 1;
+  /** The request carried the persistence cookie (any outcome but HAProxy's {@code TX_CK_NONE}). */
+  static final int HAD_COOKIE = 2;
+  /** The request method was POST (for {@code postonly}). */
+  static final int POST = 4;
+  /** The request method allows a cacheable response: GET, HEAD, OPTIONS, TRACE (HAProxy {@code TX_CACHEABLE}). */
+  static final int CACHEABLE_METHOD = 8;
+  static final int FLAG_COMBINATIONS = 16;
+  static final int CACHE_SIZE = Reason.values().length * FLAG_COMBINATIONS;
+  private static final Reason[] REASONS = Reason.values();
 
-  private final Server server;
+  private final @Nullable Server server;
   private final Reason reason;
-  private final String setCookie;
-  private final boolean cacheControlPrivate;
-  private final RequestCookieRewriter requestCookieRewriter;
-  private final ResponseCookieAction responseCookieAction;
+  private final int flags;
+  /** Cookie LAST date read from the request (HAProxy {@code txn->cookie_last_date}, unsigned seconds), 0 if none. */
+  private final int lastDate;
+  /** Cookie FIRST date ({@code txn->cookie_first_date}), 0 if none. */
+  private final int firstDate;
 
-  RouteDecision(Server server, Reason reason, String setCookie, boolean cacheControlPrivate,
-                RequestCookieRewriter requestCookieRewriter, ResponseCookieAction responseCookieAction) {
+  RouteDecision(@Nullable Server server, Reason reason, int flags, int lastDate, int firstDate) {
     this.server = server;
     this.reason = reason;
-    this.setCookie = setCookie;
-    this.cacheControlPrivate = cacheControlPrivate;
-    this.requestCookieRewriter = requestCookieRewriter;
-    this.responseCookieAction = responseCookieAction;
+    this.flags = flags;
+    this.lastDate = lastDate;
+    this.firstDate = firstDate;
   }
 
-  /** A decision that touches no cookie. */
-  static RouteDecision plain(Server server, Reason reason) {
-    return new RouteDecision(server, reason, null, false, null, ResponseCookieAction.NONE);
+  /** The decision for {@code server}: a preallocated one unless dates must be carried. */
+  static RouteDecision of(Server server, Reason reason, int flags, int lastDate, int firstDate) {
+    if (lastDate != 0 || firstDate != 0) {
+      return new RouteDecision(server, reason, flags, lastDate, firstDate);
+    }
+    int i = reason.ordinal() * FLAG_COMBINATIONS + flags;
+    RouteDecision d = server.decisions[i];
+    if (d == null) {
+      d = new RouteDecision(server, reason, flags, 0, 0);
+      server.decisions[i] = d; // a benign race: every thread stores an equal immutable value
+    }
+    return d;
   }
 
-  /** The server to forward to, or {@code null} when {@link #reason()} is {@link Reason#NO_SERVER}. */
-  public Server server() {
+  static final RouteDecision NO_SERVER = new RouteDecision(null, Reason.NO_SERVER, 0, 0, 0);
+
+  /**
+   * The server to forward to.
+   *
+   * @return the server, or {@code null} when {@link #reason()} is {@link Reason#NO_SERVER}
+   */
+  public @Nullable Server server() {
     return server;
   }
 
-  /** Why this server was chosen. */
+  /**
+   * Why this server was chosen.
+   *
+   * @return the reason
+   */
   public Reason reason() {
     return reason;
   }
 
-  /**
-   * The value of a {@code Set-Cookie} header to add to the response (for example
-   * {@code SERVERID=api1; path=/}), or {@code null} when no cookie is to be set.
-   */
-  public String setCookie() {
-    return setCookie;
+  int flags() {
+    return flags;
   }
 
-  /**
-   * Whether to add {@code Cache-Control: private} to the response ({@code nocache}); true only together with a
-   * non-null {@link #setCookie()}, so that shared caches do not store a response carrying a persistence cookie.
-   */
-  public boolean cacheControlPrivate() {
-    return cacheControlPrivate;
+  boolean direct() {
+    return (flags & DIRECT) != 0;
   }
 
-  /**
-   * Whether the request's {@code Cookie} headers must be replaced by {@link #requestCookieHeaders(RequestView)}
-   * before forwarding ({@code indirect} and {@code prefix} modes, when the request carries the cookie).
-   */
-  public boolean rewriteRequestCookies() {
-    return requestCookieRewriter != null;
+  boolean hadCookie() {
+    return (flags & HAD_COOKIE) != 0;
   }
 
-  /**
-   * The {@code Cookie} header values to forward instead of the request's own, in order; an empty list means
-   * "remove every {@code Cookie} header". Computed on demand from the same request view that was routed (so
-   * routing itself allocates nothing); returns the request's headers unchanged when
-   * {@link #rewriteRequestCookies()} is false.
-   */
-  public List<String> requestCookieHeaders(RequestView request) {
-    if (requestCookieRewriter != null) {
-      return requestCookieRewriter.rewrite(request, this);
-    }
-    return copyCookieHeaders(request);
+  boolean post() {
+    return (flags & POST) != 0;
   }
 
-  /** How the backend's own {@code Set-Cookie} for the persistence cookie is to be treated. */
-  public ResponseCookieAction responseCookieAction() {
-    return responseCookieAction;
+  boolean cacheableMethod() {
+    return (flags & CACHEABLE_METHOD) != 0;
   }
 
-  /** The request's {@code Cookie} header values as strings, in order; never throws on a misbehaving view. */
-  static List<String> copyCookieHeaders(RequestView request) {
-    List<String> out = new ArrayList<>();
-    if (request == null) {
-      return out;
-    }
-    try {
-      int n = request.headerCount("Cookie");
-      for (int i = 0; i < n; i++) {
-        CharSequence v = request.header("Cookie", i);
-        if (v != null) {
-          out.add(v.toString());
-        }
-      }
-    } catch (RuntimeException e) {
-      // a broken view is treated as carrying no cookie
-    }
-    return out;
+  int lastDate() {
+    return lastDate;
+  }
+
+  int firstDate() {
+    return firstDate;
+  }
+
+  static Reason reason(int ordinal) {
+    return REASONS[ordinal];
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RouteDecision d && d.server == server && d.reason == reason && d.flags == flags
+        && d.lastDate == lastDate && d.firstDate == firstDate;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(server == null ? null : server.id(), reason, flags, lastDate, firstDate);
   }
 
   @Override
   public String toString() {
     return "RouteDecision{" + reason + (server == null ? "" : " -> " + server.id())
-        + (setCookie == null ? "" : ", Set-Cookie: " + setCookie)
-        + (cacheControlPrivate ? ", Cache-Control: private" : "")
-        + (requestCookieRewriter == null ? "" : ", rewrite request cookies")
-        + (responseCookieAction == ResponseCookieAction.NONE ? "" : ", response cookie " + responseCookieAction)
-        + '}';
+        + ((flags & DIRECT) != 0 ? ", direct" : (flags & HAD_COOKIE) != 0 ? ", cookie ignored" : "")
+        + (lastDate != 0 ? ", last " + Integer.toUnsignedString(lastDate) : "")
+        + (firstDate != 0 ? ", first " + Integer.toUnsignedString(firstDate) : "") + '}';
   }
 }

@@ -1,173 +1,136 @@
 package io.veza.routing;
 
-import io.veza.routing.health.HealthSnapshot;
 import io.veza.routing.hash.JumpSelector;
+import io.veza.routing.health.TrackedServer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Everything {@link BackendPool#route} needs, derived from one {@link HealthSnapshot}: immutable except for the
- * round-robin positions. Built off the request path whenever the tracker publishes a snapshot and installed with
- * one volatile write; routing reads it with one volatile read.
+ * Everything {@link BackendPool#route} reads, as one immutable snapshot published with one volatile write and read
+ * with one volatile read. Built from persistent structures, so replacing one server's part (a health transition, a
+ * slow-start step, a join or a leave) copies O(log n) and shares the rest.
  *
- * <p>Load-balancing set: the balanceable active servers (UP, READY, effective weight &gt; 0). When it is empty,
- * the backup set: the first balanceable backup in declaration order, or every balanceable backup with
- * {@code allbackups} (HAProxy's {@code fbck} / {@code PR_O_USE_ALL_BK}).
- *
- * <p>Round robin: {@link SmoothRoundRobin} over the integer weights {@code round(16 * effectiveWeight)} (slow
- * start moves in sixteenths of the weight, so this is exact for HAProxy's ramp).
- *
- * <p>Hashing: a {@link JumpSelector} whose slots are all active servers in declaration order whatever their state
- * (a pure function of configuration plus the usable set and weights, so every gateway agrees), usable =
- * balanceable, weight = {@code effectiveWeight / max configured active weight}; and one over the backups for
- * {@code allbackups}.
+ * <ul>
+ *   <li>{@code slots}: slot to server.
+ *   <li>Round robin ({@link RoundRobin}) over the active servers' balancing weights (effective weight in sixteenths,
+ *       so slow start's HAProxy steps are exact; 0 when not balanceable), and over the backups' for
+ *       {@code allbackups}; {@code backupUp} holds 1 for each balanceable backup, so its first non-zero slot is
+ *       HAProxy's "first usable backup in declaration order".
+ *   <li>Hashing (hashed pools only): a {@link JumpSelector} over the active slots and one over the backup slots.
+ *       A slot is usable when its server is balanceable; its weight is {@code effectiveWeight / scale} with the
+ *       pool's fixed scale, so changing one server's weight moves keys only to or from that server. Slots that hold
+ *       no server of the group are holes (not usable). The selector's slot count is the group's highest slot + 1,
+ *       so the choice is a pure function of (key, membership, usable set, weights), whatever the history.
+ *   <li>{@link CookieIndex}: cookie value to servers.
+ * </ul>
  */
-final class RoutingTable implements CookieBinding.Eligibility {
-  static final int NONE = -1;
-
-  final HealthSnapshot snapshot;
-  /** Whether the active set is used (at least one balanceable active server). */
+final class RoutingTable {
+  final SlotArray<Server> slots;
+  final WeightTree activeWeights;
+  final WeightTree backupWeights;
+  final WeightTree backupUp;
+  final @Nullable JumpSelector activeSelector;
+  final @Nullable JumpSelector backupSelector;
+  final CookieIndex cookies;
+  final RoundRobin activeRoundRobin;
+  final RoundRobin backupRoundRobin;
+  /** Whether some active server is balanceable (otherwise backups serve). */
   final boolean activeUsable;
-  /** Round robin over the load-balancing set (active, or backup when no active is usable); null if empty. */
-  final SmoothRoundRobin roundRobin;
-  /** Hash selection over active slots; null unless hashing and some active is usable. */
-  final JumpSelector activeSelector;
-  /** Hash selection over backup slots with allbackups; null otherwise. */
-  final JumpSelector backupSelector;
-  /** The only backup in use without allbackups, or NONE. */
-  final int soleBackup;
-  private final PoolLayout layout;
-  /** Lazily built selectors that exclude one slot, for redispatch; benign races (immutable values). */
-  private final JumpSelector[] avoiding;
+  private final RoundRobin.Positions activePositions;
+  private final RoundRobin.Positions backupPositions;
 
-  RoutingTable(PoolLayout layout, HealthSnapshot snapshot) {
-    this.layout = layout;
-    this.snapshot = snapshot;
-    int[] actives = layout.actives;
-    int[] backups = layout.backups;
-    int[] ids = new int[Math.max(actives.length, backups.length)];
-    int[] weights = new int[ids.length];
-    int count = 0;
-    for (int server : actives) {
-      if (snapshot.isBalanceable(server)) {
-        ids[count] = server;
-        weights[count++] = rrWeight(snapshot.effectiveWeight(server));
-      }
-    }
-    this.activeUsable = count > 0;
-    int sole = NONE;
-    if (!activeUsable) {
-      for (int server : backups) {
-        if (snapshot.isBalanceable(server)) {
-          if (!layout.allBackups) {
-            sole = server;
-            ids[0] = server;
-            weights[0] = 1;
-            count = 1;
-            break;
-          }
-          ids[count] = server;
-          weights[count++] = rrWeight(snapshot.effectiveWeight(server));
-        }
-      }
-    }
-    this.soleBackup = sole;
-    this.roundRobin = SmoothRoundRobin.of(ids, weights, count);
-    if (layout.hashing) {
-      this.activeSelector = activeUsable ? selector(layout.actives, snapshot, NONE) : null;
-      this.backupSelector = !activeUsable && layout.allBackups && count > 0 ? selector(layout.backups, snapshot, NONE)
-          : null;
-      this.avoiding = new JumpSelector[Math.max(actives.length, backups.length)];
-    } else {
-      this.activeSelector = null;
-      this.backupSelector = null;
-      this.avoiding = null;
-    }
+  private RoutingTable(SlotArray<Server> slots, WeightTree activeWeights, WeightTree backupWeights,
+                       WeightTree backupUp, @Nullable JumpSelector activeSelector,
+                       @Nullable JumpSelector backupSelector, CookieIndex cookies,
+                       RoundRobin.Positions activePositions, RoundRobin.Positions backupPositions,
+                       @Nullable RoutingTable previous) {
+    this.slots = slots;
+    this.activeWeights = activeWeights;
+    this.backupWeights = backupWeights;
+    this.backupUp = backupUp;
+    this.activeSelector = activeSelector;
+    this.backupSelector = backupSelector;
+    this.cookies = cookies;
+    this.activePositions = activePositions;
+    this.backupPositions = backupPositions;
+    this.activeRoundRobin = previous != null && previous.activeWeights == activeWeights
+        ? previous.activeRoundRobin : new RoundRobin(activeWeights, activePositions);
+    this.backupRoundRobin = previous != null && previous.backupWeights == backupWeights
+        ? previous.backupRoundRobin : new RoundRobin(backupWeights, backupPositions);
+    this.activeUsable = activeWeights.total() > 0;
   }
 
-  static int rrWeight(double effectiveWeight) {
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE / 4096, Math.round(effectiveWeight * 16)));
+  static RoutingTable empty(boolean hashing) {
+    return new RoutingTable(SlotArray.empty(), WeightTree.EMPTY, WeightTree.EMPTY, WeightTree.EMPTY,
+        hashing ? JumpSelector.allUsable(0) : null, hashing ? JumpSelector.allUsable(0) : null, CookieIndex.EMPTY,
+        new RoundRobin.Positions(), new RoundRobin.Positions(), null);
+  }
+
+  private RoutingTable with(SlotArray<Server> s, WeightTree aw, WeightTree bw, WeightTree bu,
+                            @Nullable JumpSelector as, @Nullable JumpSelector bs, CookieIndex c) {
+    return new RoutingTable(s, aw, bw, bu, as, bs, c, activePositions, backupPositions, this);
+  }
+
+  /** Round-robin weight of an effective weight: sixteenths, at least 1 when positive. */
+  static int balancingWeight(double effectiveWeight) {
+    if (!(effectiveWeight > 0)) {
+      return 0;
+    }
+    return (int) Math.max(1, Math.min(1 << 20, Math.round(effectiveWeight * 16)));
   }
 
   /**
-   * A selector over {@code slots} (server indexes); {@code excludedSlot} (or NONE) is marked unusable. Null if no
-   * slot is usable.
+   * This table with {@code server}'s contributions set from {@code state} at {@code slot}: it is placed there and
+   * weighs in round robin and hashing as {@code state} says.
+   *
+   * @param scale the pool's hash weight scale (effective weights are divided by it)
    */
-  private static JumpSelector selector(int[] slots, HealthSnapshot snapshot, int excludedSlot) {
-    int maxWeight = 0;
-    for (int server : slots) {
-      maxWeight = Math.max(maxWeight, snapshot.weight(server));
+  RoutingTable place(Server server, int slot, TrackedServer.State state, double scale) {
+    SlotArray<Server> s = slots.get(slot) == server ? slots : slots.set(slot, server);
+    boolean balanceable = state.isBalanceable();
+    int w = balanceable ? balancingWeight(state.effectiveWeight()) : 0;
+    double hashWeight = balanceable ? Math.min(1.0, state.effectiveWeight() / scale) : 1.0;
+    boolean hashUsable = balanceable && hashWeight > 0;
+    if (!hashUsable) {
+      hashWeight = 1.0;
     }
-    JumpSelector.Builder b = JumpSelector.builder(slots.length);
-    boolean any = false;
-    for (int slot = 0; slot < slots.length; slot++) {
-      int server = slots[slot];
-      boolean usable = slot != excludedSlot && snapshot.isBalanceable(server) && maxWeight > 0;
-      b.usable(slot, usable);
-      if (usable) {
-        any = true;
-        b.weight(slot, Math.min(1.0, snapshot.effectiveWeight(server) / maxWeight));
-      }
+    if (server.backup()) {
+      JumpSelector bs = backupSelector == null ? null : backupSelector.with(slot, hashUsable, hashWeight);
+      return with(s, activeWeights, backupWeights.set(slot, w), backupUp.set(slot, balanceable ? 1 : 0),
+          activeSelector, bs, cookies);
     }
-    return any ? b.build() : null;
+    JumpSelector as = activeSelector == null ? null : activeSelector.with(slot, hashUsable, hashWeight);
+    return with(s, activeWeights.set(slot, w), backupWeights, backupUp, as, backupSelector, cookies);
   }
 
-  /**
-   * Persistence eligibility (cookie and stick table): not DOWN and not MAINT, so DRAIN, weight 0 and backups keep
-   * their sticky clients. With {@code option persist} any server is accepted, DOWN or MAINT alike: HAProxy's
-   * {@code http_manage_client_side_cookies} accepts the cookie when {@code srv->cur_state != SRV_ST_STOPPED ||
-   * (be->options & PR_O_PERSIST)}, and a server in maintenance is {@code SRV_ST_STOPPED} as well.
-   */
-  @Override
-  public boolean cookieUsable(int server) {
-    if (snapshot.isCookieEligible(server)) {
-      return true;
+  /** This table without any server at {@code slot} (weights 0, hash slot unusable). */
+  RoutingTable clear(int slot, boolean backup) {
+    SlotArray<Server> s = slots.get(slot) == null ? slots : slots.set(slot, null);
+    if (backup) {
+      JumpSelector bs = backupSelector == null || slot >= backupSelector.slots() ? backupSelector
+          : backupSelector.with(slot, false, 1.0);
+      return with(s, activeWeights, backupWeights.set(slot, 0), backupUp.set(slot, 0), activeSelector, bs, cookies);
     }
-    return layout.persist;
+    JumpSelector as = activeSelector == null || slot >= activeSelector.slots() ? activeSelector
+        : activeSelector.with(slot, false, 1.0);
+    return with(s, activeWeights.set(slot, 0), backupWeights, backupUp, as, backupSelector, cookies);
   }
 
-  /** Round-robin pick, or NONE if the load-balancing set is empty. */
-  int nextRoundRobin() {
-    return roundRobin == null ? NONE : roundRobin.next();
+  /** This table with the hash selectors sized to the groups' highest slots + 1 (holes are not usable). */
+  RoutingTable withSelectorSlots(int activeSlots, int backupSlots) {
+    if (activeSelector == null || backupSelector == null) {
+      return this;
+    }
+    JumpSelector as = activeSelector.slots() == activeSlots ? activeSelector : activeSelector.withSlots(activeSlots);
+    JumpSelector bs = backupSelector.slots() == backupSlots ? backupSelector : backupSelector.withSlots(backupSlots);
+    return as == activeSelector && bs == backupSelector ? this
+        : with(slots, activeWeights, backupWeights, backupUp, as, bs, cookies);
   }
 
-  /** Round-robin pick preferring a server other than {@code avoid}. */
-  int nextRoundRobinAvoiding(int avoid) {
-    return roundRobin == null ? NONE : roundRobin.nextAvoiding(avoid);
+  RoutingTable withCookies(CookieIndex c) {
+    return c == cookies ? this : with(slots, activeWeights, backupWeights, backupUp, activeSelector, backupSelector, c);
   }
 
-  /** Hashed pick for a key hash, or NONE if nothing is usable. */
-  int hashed(long keyHash) {
-    if (activeSelector != null) {
-      int slot = activeSelector.select(keyHash);
-      return slot == JumpSelector.NONE ? NONE : layout.actives[slot];
-    }
-    if (backupSelector != null) {
-      int slot = backupSelector.select(keyHash);
-      return slot == JumpSelector.NONE ? NONE : layout.backups[slot];
-    }
-    return soleBackup;
-  }
-
-  /**
-   * Hashed pick as if {@code avoid} were unusable (redispatch): the keys of the failed server spread over the
-   * others exactly as if it had gone down. Falls back to {@code avoid} when it is the only usable server.
-   */
-  int hashedAvoiding(long keyHash, int avoid) {
-    boolean backup = !activeUsable;
-    int[] slots = backup ? layout.backups : layout.actives;
-    JumpSelector base = backup ? backupSelector : activeSelector;
-    int slot = layout.slotOf[avoid];
-    if (base == null || layout.isBackup[avoid] != backup) {
-      return hashed(keyHash);
-    }
-    JumpSelector s = avoiding[slot];
-    if (s == null) {
-      s = base.withUsable(slot, false);
-      avoiding[slot] = s;
-    }
-    if (s.usableCount() == 0) {
-      return avoid;
-    }
-    int picked = s.select(keyHash);
-    return picked == JumpSelector.NONE ? avoid : slots[picked];
+  @Nullable Server server(int slot) {
+    return slots.get(slot);
   }
 }

@@ -1,59 +1,58 @@
 package io.veza.routing;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
  * Long-lived sessions per server, for HAProxy's {@code on-marked-down shutdown-sessions} and
- * {@code on-marked-up shutdown-backup-sessions}.
+ * {@code on-marked-up shutdown-backup-sessions}, and the session counters of {@code show stat}
+ * ({@code scur}, {@code smax}, {@code stot}).
  *
- * <p>Each server has a concurrent set of registrations: register and unregister are O(1) and lock-free for
- * practical purposes ({@link ConcurrentHashMap}). A registration moves once from REGISTERED to CLOSED or
- * SHUT_DOWN by CAS, so a close callback runs at most once even when the gateway closes a session while the pool
- * shuts it down. Shutdown iterates the set (weakly consistent, no lock held) and runs the callbacks through the
- * configured executor; an exception from a callback is passed to the error handler and does not stop the others.
+ * <p>Each server has a concurrent set of registrations: register and unregister are O(1). A registration moves once
+ * from REGISTERED to CLOSED or SHUT_DOWN by CAS, so a close callback runs at most once even when the gateway closes a
+ * session while the pool shuts it down. Shutdown marks the server's registrations (no lock held, no user code run)
+ * and hands each callback to the close executor, so it can run under the health machinery's locks without waiting
+ * for user code; a callback's exception goes to the error handler and does not stop the others.
  */
 final class SessionRegistry {
   private static final int REGISTERED = 0;
   private static final int CLOSED = 1;
   private static final int SHUT_DOWN = 2;
 
-  private final List<Server> servers;
-  private final List<Set<Registration>> sessions;
-  private final Executor closeExecutor;
-  private final BiConsumer<Server, RuntimeException> errorHandler;
+  /** The sessions of one server and its counters. */
+  static final class Sessions {
+    final Set<Registration> registrations = ConcurrentHashMap.newKeySet();
+    final AtomicInteger current = new AtomicInteger();
+    final AtomicInteger max = new AtomicInteger();
+    final AtomicLong total = new AtomicLong();
+  }
 
-  SessionRegistry(List<Server> servers, Executor closeExecutor, BiConsumer<Server, RuntimeException> errorHandler) {
-    this.servers = servers;
+  private final Executor closeExecutor;
+  private final BiConsumer<Server, Throwable> errorHandler;
+
+  SessionRegistry(Executor closeExecutor, BiConsumer<Server, Throwable> errorHandler) {
     this.closeExecutor = closeExecutor;
     this.errorHandler = errorHandler;
-    List<Set<Registration>> list = new ArrayList<>(servers.size());
-    for (int i = 0; i < servers.size(); i++) {
-      list.add(ConcurrentHashMap.newKeySet());
-    }
-    this.sessions = List.copyOf(list);
   }
 
   Registration register(Server server, Runnable close) {
     Registration r = new Registration(server, close);
-    sessions.get(server.index()).add(r);
+    Sessions s = server.sessions;
+    s.registrations.add(r);
+    int now = s.current.incrementAndGet();
+    s.max.accumulateAndGet(now, Math::max);
+    s.total.incrementAndGet();
     return r;
   }
 
-  /** Number of sessions registered on server {@code index}. */
-  int count(int index) {
-    return sessions.get(index).size();
-  }
-
-  /** Closes every session registered on server {@code index}; returns how many this call shut down. */
-  int shutdown(int index) {
+  /** Closes every session registered on {@code server}; returns how many this call shut down. */
+  int shutdown(Server server) {
     int n = 0;
-    for (Registration r : sessions.get(index)) {
+    for (Registration r : server.sessions.registrations) {
       if (r.shutDown()) {
         n++;
       }
@@ -89,7 +88,13 @@ final class SessionRegistry {
     @Override
     public void close() {
       if (state.compareAndSet(REGISTERED, CLOSED)) {
-        sessions.get(server.index()).remove(this);
+        unregister();
+      }
+    }
+
+    private void unregister() {
+      if (server.sessions.registrations.remove(this)) {
+        server.sessions.current.decrementAndGet();
       }
     }
 
@@ -97,7 +102,7 @@ final class SessionRegistry {
       if (!state.compareAndSet(REGISTERED, SHUT_DOWN)) {
         return false;
       }
-      sessions.get(server.index()).remove(this);
+      unregister();
       try {
         closeExecutor.execute(this::runClose);
       } catch (RuntimeException e) {
@@ -109,8 +114,8 @@ final class SessionRegistry {
     private void runClose() {
       try {
         close.run();
-      } catch (RuntimeException e) {
-        errorHandler.accept(server, e);
+      } catch (Throwable t) { // user code: nothing it throws may stop the other sessions' shutdown
+        errorHandler.accept(server, t);
       }
     }
 
@@ -118,9 +123,5 @@ final class SessionRegistry {
     public String toString() {
       return "SessionRegistration{" + server.id() + ", " + (isRegistered() ? "registered" : "closed") + '}';
     }
-  }
-
-  List<Server> servers() {
-    return servers;
   }
 }

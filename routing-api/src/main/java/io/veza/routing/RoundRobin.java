@@ -1,0 +1,196 @@
+package io.veza.routing;
+
+import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Weighted round robin over a live pool: exact per period, smooth, lock-free, allocation-free per pick.
+ *
+ * <p>Weights are the servers' effective weights in sixteenths (so slow start's HAProxy steps are exact), divided by
+ * their gcd {@code G}; the period is {@code P = sum(w) / G} picks and every period gives each server exactly
+ * {@code w_s / G} of them. Each thread walks the period from its own position ({@link Stripes}): one compare-and-set
+ * on a line no other thread writes.
+ *
+ * <p><b>Small periods</b> ({@code P <= }{@value #FLAT_LIMIT}, every pool of ordinary size): the period is laid out
+ * once per routing table as Webster's (Sainte-Lague) sequence: server {@code s}'s {@code j}-th pick of the period
+ * sits at time {@code (j + 1/2) / w_s}, picks sorted by time, ties in slot order. Equal weights rotate through the
+ * servers in slot order; weights 2:1:1 give {@code a b c a}; a server's picks are spread evenly over the period
+ * (in every prefix its count stays within one pick of its share, see the property tests), as nginx's smooth weighted
+ * round robin spreads them. Building it costs {@code O(P log n)}, bounded by the limit. A pick is one array load.
+ *
+ * <p><b>Large periods</b> (thousands of servers, or large weights): the weights stay in the persistent
+ * {@link WeightTree} (an O(log n) update per change, no rebuild) laid end to end on a line of length {@code W}, and
+ * the k-th pick lands on position {@code k * g mod W}, where {@code g = G * g'}, {@code g'} coprime to {@code P} and
+ * close to {@code P / phi}: the positions visit every multiple of {@code G} once per period (exactness) and, the
+ * golden ratio being the worst-approximable number, consecutive picks are spread over the whole line (the
+ * three-distance theorem), so a heavy server's picks interleave with the others'. A pick is an O(log n) tree descent.
+ *
+ * <p><b>Changes.</b> A new schedule is published with the routing table; the positions survive, so a change shifts
+ * each server's count by less than one period, as HAProxy's own round robin does when weights move.
+ */
+final class RoundRobin {
+  /** Largest period laid out as a flat schedule. */
+  static final int FLAT_LIMIT = 4096;
+  private static final double PHI = (1 + Math.sqrt(5)) / 2;
+  /** Longs between two stripes' positions: 128 bytes, so that no two stripes share a cache line. */
+  private static final int PAD = 16;
+
+  /** Positions, one per stripe; shared by every schedule of one pool so that a change does not restart them. */
+  static final class Positions {
+    private final AtomicLongArray cells = new AtomicLongArray(Stripes.COUNT * PAD);
+
+    Positions() {
+      // stripes start apart so that the first picks of different threads spread
+      for (int i = 0; i < Stripes.COUNT; i++) {
+        cells.set(i * PAD, (long) i * 0x9E3779B9L);
+      }
+    }
+  }
+
+  private final WeightTree weights;
+  private final Positions positions;
+  /** Flat schedule of slots (small periods), or null. */
+  private final int @Nullable [] schedule;
+  /** Positions per period: {@code P} with a flat schedule, else the tree's total {@code W}. */
+  private final long length;
+  /** Step between two picks: 1 with a flat schedule, else {@code g}. */
+  private final long step;
+
+  RoundRobin(WeightTree weights, Positions positions) {
+    this.weights = weights;
+    this.positions = positions;
+    long total = weights.total();
+    int gcd = weights.gcd();
+    long period = gcd == 0 ? 0 : total / gcd;
+    if (total == 0) {
+      this.schedule = null;
+      this.length = 0;
+      this.step = 0;
+    } else if (period <= FLAT_LIMIT) {
+      this.schedule = webster(weights, gcd, (int) period);
+      this.length = period;
+      this.step = 1;
+    } else {
+      this.schedule = null;
+      this.length = total;
+      this.step = step(total, gcd);
+    }
+  }
+
+  /** Webster's sequence over the tree's non-zero weights (divided by {@code gcd}): {@code period} slots. */
+  static int[] webster(WeightTree weights, int gcd, int period) {
+    // entries: (slot, weight, next pick index j); ordered by (2j+1)/(2w), then slot
+    PriorityQueue<long[]> heap = new PriorityQueue<>((x, y) -> {
+      long lhs = (2 * x[2] + 1) * y[1];
+      long rhs = (2 * y[2] + 1) * x[1];
+      return lhs != rhs ? Long.compare(lhs, rhs) : Long.compare(x[0], y[0]);
+    });
+    weights.forEachNonZero((slot, w) -> heap.add(new long[] {slot, w / gcd, 0}));
+    int[] out = new int[period];
+    for (int k = 0; k < period; k++) {
+      long[] e = heap.poll();
+      out[k] = (int) e[0];
+      e[2]++;
+      if (e[2] < e[1]) {
+        heap.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** {@code g = G * g'} with {@code g'} coprime to {@code W / G} and closest to {@code (W / G) / phi}. */
+  static long step(long total, int gcd) {
+    if (total <= 0 || gcd <= 0) {
+      return 0;
+    }
+    long periods = total / gcd;
+    if (periods <= 2) {
+      return gcd;
+    }
+    long base = Math.round(periods / PHI);
+    for (long d = 0; ; d++) {
+      long up = base + d;
+      if (up > 0 && up < periods && gcd(up, periods) == 1) {
+        return up * gcd;
+      }
+      long down = base - d;
+      if (down > 0 && down < periods && gcd(down, periods) == 1) {
+        return down * gcd;
+      }
+    }
+  }
+
+  private static long gcd(long a, long b) {
+    while (b != 0) {
+      long t = a % b;
+      a = b;
+      b = t;
+    }
+    return a;
+  }
+
+  /** Whether no slot has a weight. */
+  boolean isEmpty() {
+    return length == 0;
+  }
+
+  /** Picks per period (flat) or line length (tree). */
+  long length() {
+    return length;
+  }
+
+  boolean isFlat() {
+    return schedule != null;
+  }
+
+  WeightTree weights() {
+    return weights;
+  }
+
+  /** The calling stripe's next position in {@code [0, length)}; requires {@code length > 0}. */
+  private long nextPosition(int stripe) {
+    AtomicLongArray cells = positions.cells;
+    int cell = stripe * PAD;
+    long w = length;
+    long g = step;
+    for (int attempt = 0; attempt < 4; attempt++) {
+      long p = cells.get(cell);
+      long q = p < w && p >= 0 ? p : Math.floorMod(p, w);
+      long next = q + g;
+      if (next >= w) {
+        next -= w;
+      }
+      if (cells.compareAndSet(cell, p, next)) {
+        return q;
+      }
+    }
+    // another thread shares this stripe and keeps winning: take a position anyway (a repeat is harmless)
+    return Math.floorMod(cells.getAndAdd(cell, g), w);
+  }
+
+  /** The next slot, or -1 if no slot has a weight. */
+  int next(int stripe) {
+    if (length == 0) {
+      return -1;
+    }
+    long p = nextPosition(stripe);
+    int[] s = schedule;
+    return s != null ? s[(int) p] : weights.find(p);
+  }
+
+  /**
+   * The next slot other than {@code avoid}, or {@code avoid} when no other slot has a weight (HAProxy's
+   * {@code srvtoavoid} is a preference). When the pick lands on {@code avoid}, the slot whose interval follows
+   * {@code avoid}'s on the weight line is taken instead: O(log n).
+   */
+  int nextAvoiding(int stripe, int avoid) {
+    int slot = next(stripe);
+    if (slot != avoid || slot < 0) {
+      return slot;
+    }
+    long total = weights.total();
+    long after = weights.sumBefore(avoid) + weights.weight(avoid);
+    return weights.find(after >= total ? 0 : after);
+  }
+}
