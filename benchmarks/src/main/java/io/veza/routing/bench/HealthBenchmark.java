@@ -1,7 +1,8 @@
 package io.veza.routing.bench;
 
 import io.veza.routing.BackendPool;
-import io.veza.routing.health.HealthTracker;
+import io.veza.routing.health.CheckResult;
+import io.veza.routing.health.TrackedServer;
 import io.veza.routing.health.ServerStatus;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,23 +36,27 @@ import org.openjdk.jmh.annotations.TearDown;
 public class HealthBenchmark {
 
   private static final boolean[] FLAP = {false, false, false, true, true};
+  private static final CheckResult PASSED = CheckResult.of(true);
+  private static final CheckResult FAILED = CheckResult.of(false);
 
   @Param({"10", "100"})
   int n;
 
   private BackendPool pool;
-  private HealthTracker tracker;
+  private TrackedServer first;
+  private TrackedServer second;
   private int step;
 
   @Setup
   public void setup() {
     pool = Pools.api(n);
-    tracker = pool.health();
-    for (int server : new int[] {1, 2}) {
+    first = pool.servers().get(1).health();
+    second = pool.servers().get(2).health();
+    for (TrackedServer server : new TrackedServer[] {first, second}) {
       for (int k = 0; k < 10; k++) {
-        tracker.recordCheck(server, true); // from h = rise to full health, rise + fall - 1
+        server.recordCheck(true); // from h = rise to full health, rise + fall - 1
       }
-      ServerStatus s = tracker.status(server);
+      ServerStatus s = server.status();
       if (!s.up() || !s.isFullHealth()) {
         throw new IllegalStateException("server " + server + " should be UP at full health, is " + s);
       }
@@ -65,22 +70,22 @@ public class HealthBenchmark {
 
   @Benchmark
   public void checkPassed() {
-    tracker.recordCheck(1, true);
+    first.recordCheck(PASSED);
   }
 
   @Benchmark
   public void observe200() {
-    tracker.observeHttpStatus(1, 200);
+    first.observeHttpStatus(200);
   }
 
   @Benchmark
   public void observe503Then200() {
-    tracker.observeHttpStatus(1, (step++ & 1) == 0 ? 503 : 200);
+    first.observeHttpStatus((step++ & 1) == 0 ? 503 : 200);
   }
 
   @Benchmark
   public void checkFlapping() {
-    tracker.recordCheck(2, FLAP[step]);
+    second.recordCheck(FLAP[step] ? PASSED : FAILED);
     step = step == FLAP.length - 1 ? 0 : step + 1;
   }
 }

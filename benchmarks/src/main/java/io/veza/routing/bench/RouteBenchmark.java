@@ -53,7 +53,7 @@ public class RouteBenchmark {
     cookieDown = new BenchRequest("GET", "/api/v1/tracks", "theme=dark; SERVERID=api3; lang=fr");
     noCookie = new BenchRequest("GET", "/api/v1/tracks", null);
     for (int k = 0; k < HealthPolicy.defaults().fall(); k++) {
-      api.health().recordCheck(3, false); // fall = 3 failed checks take api3 DOWN
+      api.server("api3").orElseThrow().health().recordCheck(false); // fall = 3 failed checks take api3 DOWN
     }
     String[] ids = Keys.trackIds(0x5eed_0006L);
     uris = new BenchRequest[Keys.COUNT];

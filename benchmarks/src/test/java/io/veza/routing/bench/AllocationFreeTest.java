@@ -10,7 +10,9 @@ import io.veza.routing.hash.KeyHasher;
 import io.veza.routing.hash.KeyHashers;
 import io.veza.routing.health.AdminState;
 import io.veza.routing.health.HealthPolicy;
+import io.veza.routing.health.CheckResult;
 import io.veza.routing.health.HealthTracker;
+import io.veza.routing.health.TrackedServer;
 import io.veza.routing.health.ObserveMode;
 import io.veza.routing.health.ServerStatus;
 import java.lang.management.ManagementFactory;
@@ -101,10 +103,10 @@ class AllocationFreeTest {
     b.n = 10;
     b.setup(); // also checks that each request takes the path it names
     try {
-      assertAllocationFree("route cookie hit", () -> b.cookieHit().server().index());
-      assertAllocationFree("route cookie for a DOWN server", () -> b.cookieForDownServer().server().index());
-      assertAllocationFree("route without cookie (round robin)", () -> b.noCookie().server().index());
-      assertAllocationFree("route hashed URI", () -> b.hashedUri().server().index());
+      assertAllocationFree("route cookie hit", () -> b.cookieHit().server().slot());
+      assertAllocationFree("route cookie for a DOWN server", () -> b.cookieForDownServer().server().slot());
+      assertAllocationFree("route without cookie (round robin)", () -> b.noCookie().server().slot());
+      assertAllocationFree("route hashed URI", () -> b.hashedUri().server().slot());
     } finally {
       b.tearDown();
     }
@@ -147,27 +149,31 @@ class AllocationFreeTest {
   @Test
   void healthInputsOnDownOrIgnoringServersDoNotAllocate() {
     BackendPool pool = Pools.api(10); // rise 2, fall 3, observe layer7, servers start UP at h = rise
-    HealthTracker t = pool.health();
+    TrackedServer one = pool.server("api1").orElseThrow().health();
+    TrackedServer three = pool.server("api3").orElseThrow().health();
+    TrackedServer four = pool.server("api4").orElseThrow().health();
+    CheckResult passed = CheckResult.of(true);
+    CheckResult failed = CheckResult.of(false);
     try {
-      t.recordCheck(3, false); // from h = rise one failure: DOWN at h = 0
-      ServerStatus down = t.status(3);
+      three.recordCheck(failed); // from h = rise one failure: DOWN at h = 0
+      ServerStatus down = three.status();
       assertTrue(!down.up() && down.health() == 0, () -> "server 3 should be DOWN at h = 0, is " + down);
       assertAllocationFree("recordCheck(failed) at h = 0 on a DOWN server", () -> {
-        t.recordCheck(3, false);
+        three.recordCheck(failed);
         return 0;
       });
       assertAllocationFree("observeHttpStatus(200) on a DOWN server", () -> {
-        t.observeHttpStatus(3, 200);
+        three.observeHttpStatus(200);
         return 0;
       });
       assertAllocationFree("observeConnect(true) with observe layer7 (not counted)", () -> {
-        t.observeConnect(1, true);
+        one.observeConnect(true);
         return 0;
       });
-      t.setAdminState(4, AdminState.MAINT);
-      assertAllocationFree("recordCheck and observations on a server in MAINT", () -> {
-        t.recordCheck(4, (i & 1) == 0);
-        t.observeHttpStatus(4, (i++ & 2) == 0 ? 503 : 200);
+      pool.setAdminState("api4", AdminState.MAINT);
+      assertAllocationFree("recordCheck and 503/200 below error-limit on a server in MAINT", () -> {
+        four.recordCheck((i & 1) == 0 ? passed : failed);
+        four.observeHttpStatus((i++ & 2) == 0 ? 503 : 200);
         return 0;
       });
     } finally {
@@ -177,19 +183,18 @@ class AllocationFreeTest {
 
   @Test
   void observeConnectTrueWithLayer4DoesNotAllocate() {
-    HealthTracker t = HealthTracker.builder()
-        .addServer("a", 1, HealthPolicy.builder().observe(ObserveMode.LAYER4).build())
-        .addServer("b", 1, HealthPolicy.builder().observe(ObserveMode.LAYER4).build())
-        .build();
+    HealthTracker t = HealthTracker.builder().build();
+    TrackedServer a = t.add("a", 1, HealthPolicy.builder().observe(ObserveMode.LAYER4).build());
+    TrackedServer b = t.add("b", 1, HealthPolicy.builder().observe(ObserveMode.LAYER4).build());
     assertAllocationFree("observeConnect(true) with observe layer4, no errors", () -> {
-      t.observeConnect(0, true);
+      a.observeConnect(true);
       return 0;
     });
     assertAllocationFree("observeConnect false/true alternation below error-limit, layer4", () -> {
-      t.observeConnect(1, (i++ & 1) == 0);
+      b.observeConnect((i++ & 1) == 0);
       return 0;
     });
-    ServerStatus s = t.status(1);
+    ServerStatus s = b.status();
     assertTrue(s.up() && s.consecutiveErrors() <= 1, () -> "alternation must stay below error-limit, is " + s);
   }
 

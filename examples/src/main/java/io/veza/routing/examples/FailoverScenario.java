@@ -420,8 +420,8 @@ public final class FailoverScenario implements AutoCloseable {
   private List<ServerStatus> allServers() {
     List<ServerStatus> all = new ArrayList<>();
     for (BackendPool pool : List.of(platform.apiPool, platform.streamPool)) {
-      for (int i = 0; i < pool.servers().size(); i++) {
-        all.add(pool.health().status(i));
+      for (var server : pool.servers()) {
+        all.add(server.status());
       }
     }
     return all;

@@ -12,8 +12,12 @@ import java.util.function.Predicate;
 final class HealthEvents implements HealthListener {
   private final List<HealthEvent> events = new ArrayList<>();
 
+  /** Records transitions; servers joining or leaving the pool are membership, not health, and are skipped. */
   @Override
   public synchronized void onEvent(HealthEvent event) {
+    if (event.kind() == HealthEvent.Kind.ADDED || event.kind() == HealthEvent.Kind.REMOVED) {
+      return;
+    }
     events.add(event);
     notifyAll();
   }

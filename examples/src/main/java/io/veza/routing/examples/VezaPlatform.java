@@ -91,8 +91,8 @@ public final class VezaPlatform implements AutoCloseable {
     // short check timeout for its first request, which would fail the first check and (a new server starts at
     // h = rise) take the server DOWN at once, as HAProxy would: warm the client up first.
     warmUp(probeClient, List.of(api1, api2, stream1, stream2));
-    apiPool.startChecks(healthProbe(apiPool, probeClient));
-    streamPool.startChecks(healthProbe(streamPool, probeClient));
+    apiPool.startChecks(healthProbe(timings, probeClient));
+    streamPool.startChecks(healthProbe(timings, probeClient));
     gateway = Gateway.builder()
         .route("/api/", apiPool)
         .route("/ws", apiPool)
@@ -185,11 +185,8 @@ public final class VezaPlatform implements AutoCloseable {
   }
 
   /** {@code option httpchk GET /api/v1/health}: passes on 2xx/3xx, a new request per check. */
-  static io.veza.routing.health.Probe healthProbe(BackendPool pool, HttpClient client) {
-    return Probes.http(client, i -> {
-      InetSocketAddress a = pool.servers().get(i).address();
-      return URI.create("http://" + a.getHostString() + ":" + a.getPort() + ApiBackend.HEALTH_PATH);
-    }).requestTimeout(Duration.ofMillis(Math.max(1, pool.health().policy(0).checkTimeout().toMillis()))).build();
+  static io.veza.routing.health.Probe healthProbe(Timings t, HttpClient client) {
+    return Probes.http(client, ApiBackend.HEALTH_PATH).requestTimeout(t.checkTimeout()).build();
   }
 
   private static void warmUp(HttpClient client, List<? extends io.veza.routing.examples.backend.NettyBackend> backends)

@@ -42,7 +42,7 @@ class SessionShutdownTest {
   @Test
   void sessionsOnAServerTakenOutAreClosedByThePoolAndReconnectElsewhere() throws Exception {
     sessionMovesWhenItsServerIsTakenOut("s1", (platform, server, ws) -> {
-      platform.apiPool.health().setAdminState(server.index(), AdminState.MAINT);
+      platform.apiPool.setAdminState(server.id(), AdminState.MAINT);
       return 0;
     });
   }

@@ -22,7 +22,8 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.veza.routing.BackendPool;
-import io.veza.routing.ResponseCookieAction;
+import io.veza.routing.RequestEdits;
+import io.veza.routing.ResponseEdits;
 import io.veza.routing.RouteDecision;
 import io.veza.routing.Server;
 import java.net.InetSocketAddress;
@@ -206,14 +207,17 @@ final class ClientHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void redispatch() {
-      if (retries >= gateway.retries()) {
+      // the pool owns retries N and option redispatch: it says where the next attempt goes, or that none is left
+      RouteDecision next = pool.retry(view, decision, ++retries);
+      if (next == null) {
         gateway.stats.noServer.increment();
         finish(simple(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server could take the request\n"));
         return;
       }
-      retries++;
-      gateway.stats.redispatches.increment();
-      dispatch(pool.retry(view, decision));
+      if (next.server() != decision.server()) {
+        gateway.stats.redispatches.increment();
+      }
+      dispatch(next);
     }
 
     private void send(Channel ch) {
@@ -240,11 +244,11 @@ final class ClientHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
       }
       HttpUtil.setContentLength(out, out.content().readableBytes());
-      // cookie indirect: the persistence cookie is the gateway's business, the backend never sees it
-      if (decision.rewriteRequestCookies()) {
-        List<String> cookies = decision.requestCookieHeaders(view);
+      // request phase: HAProxy's Cookie edits (indirect: the backend never sees the persistence cookie)
+      RequestEdits edits = pool.editRequest(decision, view);
+      if (edits.replacesCookies()) {
         headers.remove(HttpHeaderNames.COOKIE);
-        for (String cookie : cookies) {
+        for (String cookie : edits.cookieHeaders()) {
           headers.add(HttpHeaderNames.COOKIE, cookie);
         }
       }
@@ -268,7 +272,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       boolean backendKeepAlive = HttpUtil.isKeepAlive(response);
       FullHttpResponse toClient = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
           response.content());
-      copyResponseHeaders(response.headers(), toClient.headers());
+      copyResponseHeaders(response.status().code(), response.headers(), toClient.headers());
       HttpUtil.setContentLength(toClient, toClient.content().readableBytes());
       Channel ch = backend;
       backend = null;
@@ -280,28 +284,27 @@ final class ClientHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       finish(toClient);
     }
 
-    private void copyResponseHeaders(HttpHeaders from, HttpHeaders to) {
-      boolean backendSetsOurs = false;
+    /**
+     * Response phase: the pool says what HAProxy would change (the backend's Set-Cookie headers rewritten or
+     * dropped, the persistence cookie inserted, Cache-Control: private under nocache when the response is
+     * cacheable); the rest of the headers pass, hop-by-hop ones excepted.
+     */
+    private void copyResponseHeaders(int status, HttpHeaders from, HttpHeaders to) {
+      ResponseEdits edits = pool.editResponse(decision, new NettyResponseView(status, from));
       for (var header : from) {
-        if (HttpHeaderNames.SET_COOKIE.contentEqualsIgnoreCase(header.getKey())) {
-          // the backend's own persistence cookie: removed (insert), rewritten (rewrite), prefixed (prefix)...
-          String rewritten = pool.rewriteResponseSetCookie(decision, header.getValue());
-          if (rewritten != null) {
-            to.add(HttpHeaderNames.SET_COOKIE, rewritten);
-          }
-          backendSetsOurs |= pool.isPersistenceSetCookie(header.getValue());
-        } else if (!isHopByHop(header.getKey()) && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(header.getKey())) {
-          to.add(header.getKey(), header.getValue());
+        String name = header.getKey();
+        if (edits.replacesSetCookies() && HttpHeaderNames.SET_COOKIE.contentEqualsIgnoreCase(name)) {
+          continue;
+        }
+        if (!isHopByHop(name) && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)) {
+          to.add(name, header.getValue());
         }
       }
-      // cookie insert: (re-)pin the client; nocache: keep shared caches from storing its cookie
-      // (with insert preserve, a backend that sets the cookie itself keeps the last word)
-      boolean preserved = backendSetsOurs && decision.responseCookieAction() == ResponseCookieAction.PRESERVE;
-      if (decision.setCookie() != null && !preserved) {
-        to.add(HttpHeaderNames.SET_COOKIE, decision.setCookie());
-        if (decision.cacheControlPrivate()) {
-          to.add(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.PRIVATE);
-        }
+      for (String setCookie : edits.setCookies()) {
+        to.add(HttpHeaderNames.SET_COOKIE, setCookie);
+      }
+      if (edits.cacheControl() != null) {
+        to.add(HttpHeaderNames.CACHE_CONTROL, edits.cacheControl());
       }
     }
 
@@ -327,7 +330,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       inFlight = null;
       FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
           HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
-      copyResponseHeaders(backendResponse.headers(), switching.headers());
+      copyResponseHeaders(101, backendResponse.headers(), switching.headers());
       switching.headers()
           .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
           .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
