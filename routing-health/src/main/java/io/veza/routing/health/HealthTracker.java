@@ -113,6 +113,27 @@ public final class HealthTracker {
    * @throws IllegalArgumentException on an empty or duplicate id or a weight out of range
    */
   public TrackedServer add(String id, int weight, HealthPolicy policy, @Nullable InetSocketAddress address) {
+    return add(id, weight, policy, address, AdminState.READY);
+  }
+
+  /**
+   * Adds a server in its policy's {@link InitialState} and the given admin state, without slow start. A server added
+   * in {@link AdminState#MAINT} (HAProxy's {@code disabled} keyword, and every server created by {@code add server})
+   * starts DOWN with its checks paused and its health counter at 0; leaving MAINT brings it UP as usual. No
+   * {@link HealthEvent.Kind#WENT_DOWN} or admin event is emitted for the initial state: it is the server's state
+   * from its first instant, as {@link HealthEvent.Kind#ADDED} reports.
+   *
+   * @param id unique, non-empty id
+   * @param weight HAProxy {@code weight}, 0..{@value #MAX_WEIGHT}
+   * @param policy its health policy
+   * @param address where its checks connect, or null
+   * @param initialAdmin the admin state it starts in
+   * @return the new server
+   * @throws IllegalArgumentException on an empty or duplicate id or a weight out of range
+   */
+  public TrackedServer add(String id, int weight, HealthPolicy policy, @Nullable InetSocketAddress address,
+                           AdminState initialAdmin) {
+    Objects.requireNonNull(initialAdmin, "initialAdmin");
     if (id == null || id.isEmpty()) {
       throw new IllegalArgumentException("id must be non-empty, was " + (id == null ? "null" : "\"\""));
     }
@@ -126,7 +147,7 @@ public final class HealthTracker {
       if (byId.containsKey(id)) {
         throw new IllegalArgumentException("id must be unique, was duplicate \"" + id + "\"");
       }
-      s = new TrackedServer(this, id, weight, policy, address, ticker.read());
+      s = new TrackedServer(this, id, weight, policy, address, initialAdmin, ticker.read());
       byId.put(id, s);
       ServerStatus st = s.status();
       enqueue(List.of(new HealthEvent(0, s, id, HealthEvent.Kind.ADDED, HealthEvent.Cause.NONE, st, st,

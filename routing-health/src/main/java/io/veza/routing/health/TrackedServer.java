@@ -120,7 +120,7 @@ public final class TrackedServer {
   private boolean markedFastInterForced;
 
   TrackedServer(HealthTracker tracker, String id, int weight, HealthPolicy policy,
-                @Nullable InetSocketAddress address, long nowNanos) {
+                @Nullable InetSocketAddress address, AdminState initialAdmin, long nowNanos) {
     this.tracker = tracker;
     this.id = id;
     this.policy = policy;
@@ -134,6 +134,10 @@ public final class TrackedServer {
       case DOWN -> rise - 1;
       case FULLY_DOWN -> 0;
     };
+    if (initialAdmin == AdminState.MAINT) {
+      this.health = 0; // HAProxy resets the counter in maintenance; leaving it sets rise
+    }
+    this.admin = initialAdmin;
     this.lastChangeNanos = nowNanos;
     this.downSinceNanos = up() ? -1 : nowNanos;
     this.state = computeState(nowNanos);
