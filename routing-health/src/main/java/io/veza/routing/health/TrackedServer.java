@@ -652,8 +652,9 @@ public final class TrackedServer {
         }
         downSinceNanos = -1;
       }
-    } else if (previous.operational() != current.operational()) {
-      lastChangeNanos = now;
+    } else if (previous.operational() != current.operational()
+        || (previous.admin() == AdminState.DRAIN) != (current.admin() == AdminState.DRAIN)) {
+      lastChangeNanos = now; // HAProxy srv_update_status also stamps last_change on entering or leaving DRAIN
     }
     tracker.stateChanged(this, previous, current);
   }
