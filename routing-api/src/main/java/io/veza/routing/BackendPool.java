@@ -798,7 +798,8 @@ public final class BackendPool implements AutoCloseable {
       if (!spec.check()) {
         uncheckedIds.add(id); // before tracker.add, whose membership hook asks the checkers' filter
       }
-      TrackedServer health = tracker.add(id, spec.weight(), policy, spec.address());
+      TrackedServer health = tracker.add(id, spec.weight(), policy, spec.address(),
+          spec.disabled() ? AdminState.MAINT : AdminState.READY);
       Server server = new Server(this, spec, health, -1);
       server.cookieStrings(strings);
       synchronized (tableLock) {
@@ -1022,8 +1023,12 @@ public final class BackendPool implements AutoCloseable {
     }
   }
 
+  /** The spec as {@link #specOf} reports it: default policy as null, no {@code disabled} (a joining state only). */
   private ServerSpec normalised(ServerSpec s) {
-    return s.healthPolicy() == config.defaultHealthPolicy ? s.toBuilder().healthPolicy(null).build() : s;
+    return s.healthPolicy() == config.defaultHealthPolicy || s.disabled()
+        ? s.toBuilder().healthPolicy(s.healthPolicy() == config.defaultHealthPolicy ? null : s.healthPolicy())
+            .disabled(false).build()
+        : s;
   }
 
   // ------------------------------------------------------------------------------------------------ admin by id

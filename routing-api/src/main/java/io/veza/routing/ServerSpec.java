@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * Immutable value; build with {@link #builder(String, InetSocketAddress)}.
  *
  * <p>Options: {@code weight} (default 1), {@code cookie}, {@code backup}, {@code id} (HAProxy's persistent id, which
- * fixes the server's hash slot), {@code check} (default true: checked when the pool runs active checks) and a health
- * policy (default: the pool's default-server policy, which also applies to servers added at runtime).
+ * fixes the server's hash slot), {@code check} (default true: checked when the pool runs active checks),
+ * {@code disabled} (starts in maintenance) and a health policy (default: the pool's default-server policy, which also applies to servers added at runtime).
  */
 public final class ServerSpec {
   /** Highest persistent id: slots are ids minus one and must stay below 2^24. */
@@ -26,6 +26,7 @@ public final class ServerSpec {
   private final boolean backup;
   private final int persistentId;
   private final boolean check;
+  private final boolean disabled;
   private final @Nullable HealthPolicy healthPolicy;
 
   private ServerSpec(Builder b) {
@@ -36,6 +37,7 @@ public final class ServerSpec {
     this.backup = b.backup;
     this.persistentId = b.persistentId;
     this.check = b.check;
+    this.disabled = b.disabled;
     this.healthPolicy = b.healthPolicy;
   }
 
@@ -74,6 +76,7 @@ public final class ServerSpec {
     b.backup = backup;
     b.persistentId = persistentId;
     b.check = check;
+    b.disabled = disabled;
     b.healthPolicy = healthPolicy;
     return b;
   }
@@ -142,6 +145,15 @@ public final class ServerSpec {
   }
 
   /**
+   * HAProxy {@code disabled}: whether the server starts in maintenance (MAINT) when it joins a pool.
+   *
+   * @return whether it starts disabled
+   */
+  public boolean disabled() {
+    return disabled;
+  }
+
+  /**
    * The server's own health policy, or null for the pool's default.
    *
    * @return the policy, or null
@@ -154,12 +166,12 @@ public final class ServerSpec {
   public boolean equals(Object o) {
     return o instanceof ServerSpec s && s.id.equals(id) && s.address.equals(address) && s.weight == weight
         && Objects.equals(s.cookie, cookie) && s.backup == backup && s.persistentId == persistentId
-        && s.check == check && Objects.equals(s.healthPolicy, healthPolicy);
+        && s.check == check && s.disabled == disabled && Objects.equals(s.healthPolicy, healthPolicy);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, address, weight, cookie, backup, persistentId, check, healthPolicy);
+    return Objects.hash(id, address, weight, cookie, backup, persistentId, check, disabled, healthPolicy);
   }
 
   /** The HAProxy server line (without the health-policy keywords). */
@@ -182,6 +194,9 @@ public final class ServerSpec {
     if (check) {
       sb.append(" check");
     }
+    if (disabled) {
+      sb.append(" disabled");
+    }
     return sb.toString();
   }
 
@@ -194,6 +209,7 @@ public final class ServerSpec {
     private boolean backup;
     private int persistentId;
     private boolean check = true;
+    private boolean disabled;
     private @Nullable HealthPolicy healthPolicy;
 
     private Builder(String id, InetSocketAddress address) {
@@ -265,6 +281,19 @@ public final class ServerSpec {
      */
     public Builder check(boolean check) {
       this.check = check;
+      return this;
+    }
+
+    /**
+     * HAProxy {@code disabled}: the server joins in maintenance (MAINT: DOWN, checks paused) and takes traffic only
+     * after {@code set server <b>/<s> state ready} ({@link BackendPool#setAdminState}). Default false. Only the
+     * joining state: a server already in a pool keeps its admin state when its spec is replaced.
+     *
+     * @param disabled whether the server starts in maintenance
+     * @return this builder
+     */
+    public Builder disabled(boolean disabled) {
+      this.disabled = disabled;
       return this;
     }
 
