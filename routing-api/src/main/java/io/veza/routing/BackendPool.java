@@ -90,6 +90,8 @@ public final class BackendPool implements AutoCloseable {
   private final SessionRegistry sessions;
   private final boolean hashing;
   private final double hashScale;
+  /** {@link Builder#statistics}: whether the request path counts (decisions, errors, retries, responses). */
+  private final boolean statistics;
 
   private final Object membershipLock = new Object();
   private final Object tableLock = new Object();
@@ -113,6 +115,7 @@ public final class BackendPool implements AutoCloseable {
     this.name = config.name;
     this.hashing = config.balance.isHash();
     this.hashScale = config.hashWeightScale;
+    this.statistics = config.statistics;
     this.cookies = config.cookie == null ? null : new CookieStage(config.cookie);
     this.stickTable = config.stickKey == null ? null
         : new StickTable(config.stickKey, config.stickMaxSize, config.stickExpireAfterIdle, config.ticker);
@@ -259,7 +262,9 @@ public final class BackendPool implements AutoCloseable {
     long key = keyHash(request);
     Server picked = balance(t, key, null, stripe);
     if (picked == null) {
-      noServerDecisions.increment();
+      if (statistics) {
+        noServerDecisions.increment();
+      }
       return RouteDecision.NO_SERVER;
     }
     Reason reason = picked.backup() ? Reason.BACKUP : key != NO_KEY ? Reason.HASHED : Reason.BALANCED;
@@ -292,7 +297,9 @@ public final class BackendPool implements AutoCloseable {
   }
 
   private RouteDecision decision(Server server, Reason reason, int flags, @Nullable CookieMatch m, int stripe) {
-    server.counters.increment(stripe, reason.ordinal());
+    if (statistics) {
+      server.counters.increment(stripe, reason.ordinal());
+    }
     if (m == null || (m.lastDate == 0 && m.firstDate == 0)) {
       return RouteDecision.of(server, reason, flags, 0, 0);
     }
@@ -446,7 +453,9 @@ public final class BackendPool implements AutoCloseable {
       return failures > config.retries ? null : route(request);
     }
     if (failures > config.retries) {
-      server.counters.increment(ServerCounters.CONNECT_ERRORS);
+      if (statistics) {
+        server.counters.increment(ServerCounters.CONNECT_ERRORS);
+      }
       return null;
     }
     RoutingTable t = table;
@@ -458,15 +467,21 @@ public final class BackendPool implements AutoCloseable {
         || !server.isMember();
     int stripe = Stripes.current();
     if (!redispatch) {
-      server.counters.increment(stripe, ServerCounters.RETRIES);
+      if (statistics) {
+        server.counters.increment(stripe, ServerCounters.RETRIES);
+      }
       return failed;
     }
     Server picked = balance(t, keyHash(request), server, stripe);
     if (picked == null) {
-      noServerDecisions.increment();
+      if (statistics) {
+        noServerDecisions.increment();
+      }
       return RouteDecision.NO_SERVER;
     }
-    server.counters.increment(stripe, ServerCounters.REDISPATCHES);
+    if (statistics) {
+      server.counters.increment(stripe, ServerCounters.REDISPATCHES);
+    }
     int flags = failed.flags() & ~RouteDecision.DIRECT;
     if (request != null) {
       storeStick(request, picked);
@@ -657,7 +672,9 @@ public final class BackendPool implements AutoCloseable {
    */
   public void reportResponse(Server server, int httpStatus) {
     if (owns(server)) {
-      server.counters.increment(ServerCounters.statusClass(httpStatus));
+      if (statistics) {
+        server.counters.increment(ServerCounters.statusClass(httpStatus));
+      }
       server.health.observeHttpStatus(httpStatus);
     }
   }
@@ -669,7 +686,9 @@ public final class BackendPool implements AutoCloseable {
    */
   public void reportTransportError(Server server) {
     if (owns(server)) {
-      server.counters.increment(ServerCounters.RESPONSE_ERRORS);
+      if (statistics) {
+        server.counters.increment(ServerCounters.RESPONSE_ERRORS);
+      }
       server.health.observeTransportError();
     }
   }
@@ -749,6 +768,17 @@ public final class BackendPool implements AutoCloseable {
       checker.close();
     }
     return checker;
+  }
+
+  /**
+   * Whether this pool runs active health checks ({@link #startChecks} was called and the pool is open): a member
+   * with {@link Server#checked()} then has its checks enabled (HAProxy {@code CHK_ST_ENABLED}, which decides what
+   * {@code show stat} prints in {@code status} and the check columns).
+   *
+   * @return whether checks run
+   */
+  public boolean checksRunning() {
+    return checksRunning && !closed;
   }
 
   /** Ids of members (and members being added) without {@code check}: the checker's filter reads it. */
@@ -1219,6 +1249,7 @@ public final class BackendPool implements AutoCloseable {
     int hashWeightScale;
     int maxCookieHeaders = 101;
     int maxCookieBytes = 16384;
+    boolean statistics = true;
 
     private Builder(String name) {
       this.name = name;
@@ -1546,6 +1577,20 @@ public final class BackendPool implements AutoCloseable {
      */
     public Builder maxCookieBytes(int max) {
       this.maxCookieBytes = max;
+      return this;
+    }
+
+    /**
+     * Whether the request path keeps the statistics counters that {@link BackendPool#stats()} reports and HAProxy's
+     * {@code show stat} prints: decisions per reason ({@code lbtot}), {@code econ}, {@code eresp}, {@code wretr},
+     * {@code wredis}, {@code hrsp_*} (default true). Off, those counters stay at 0 and routing skips one
+     * uncontended per-thread atomic add per decision; health, check and session counters are kept either way.
+     *
+     * @param enabled whether to count
+     * @return this builder
+     */
+    public Builder statistics(boolean enabled) {
+      this.statistics = enabled;
       return this;
     }
 

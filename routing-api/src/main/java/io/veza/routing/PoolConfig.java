@@ -52,6 +52,7 @@ final class PoolConfig {
   final double hashWeightScale;
   final int maxCookieHeaders;
   final int maxCookieBytes;
+  final boolean statistics;
 
   PoolConfig(BackendPool.Builder b) {
     String n = b.name;
@@ -145,6 +146,7 @@ final class PoolConfig {
     }
     this.maxCookieHeaders = b.maxCookieHeaders;
     this.maxCookieBytes = b.maxCookieBytes;
+    this.statistics = b.statistics;
   }
 
   /** Daemon threads for session close callbacks of pools that bring no executor. */
