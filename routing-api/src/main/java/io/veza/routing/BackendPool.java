@@ -479,6 +479,14 @@ public final class BackendPool implements AutoCloseable {
       }
       return RouteDecision.NO_SERVER;
     }
+    if (picked == server) {
+      // HAProxy (assign_server_and_queue): a redispatch that lands on the same server is a retry, not a
+      // redispatch, and not a load-balanced connection (lbtot); the retry goes to the same server
+      if (statistics) {
+        server.counters.increment(stripe, ServerCounters.RETRIES);
+      }
+      return failed;
+    }
     if (statistics) {
       server.counters.increment(stripe, ServerCounters.REDISPATCHES);
     }
