@@ -203,6 +203,16 @@ public final class BackendPool implements AutoCloseable {
   }
 
   /**
+   * The default-server health policy: what a server that brings no policy of its own gets, at build and when it
+   * joins at runtime ({@link Builder#defaultHealthPolicy}).
+   *
+   * @return the policy
+   */
+  public io.veza.routing.health.HealthPolicy defaultHealthPolicy() {
+    return config.defaultHealthPolicy;
+  }
+
+  /**
    * The health tracker behind the pool: add listeners, read servers' health. Membership goes through the pool.
    *
    * @return the tracker
