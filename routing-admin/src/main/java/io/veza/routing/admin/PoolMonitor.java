@@ -41,6 +41,7 @@ final class PoolMonitor implements HealthListener {
   private long backendDowntime;
   private long backendDownTransitions;
   private long lastSequence;
+  private @Nullable String pendingNoServer;
 
   PoolMonitor(BackendPool pool, @Nullable BiConsumer<System.Logger.Level, String> log) {
     this.pool = pool;
@@ -120,6 +121,17 @@ final class PoolMonitor implements HealthListener {
         line = message(e, backup);
         level = e.kind() == HealthEvent.Kind.WENT_DOWN && !wasStopping(e.previous())
             ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
+        if (line == null && e.kind() == HealthEvent.Kind.ADMIN_STATE_CHANGED) {
+          // entering MAINT from UP: the WENT_DOWN event of the same change carries the line, HAProxy writes
+          // "no server available" after it
+          if (noServer != null) {
+            pendingNoServer = noServer;
+            noServer = null;
+          }
+        } else if (pendingNoServer != null) {
+          noServer = noServer == null ? pendingNoServer : noServer;
+          pendingNoServer = null;
+        }
       }
     }
     if (log != null) {
