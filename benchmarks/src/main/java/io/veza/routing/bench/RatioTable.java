@@ -20,7 +20,10 @@ import org.openjdk.jmh.results.RunResult;
  *       {@code veza...} is a variant of ours (other input, latency) and is labelled {@code variant/ours};</li>
  *   <li>benchmarks with a {@code downPercent} parameter: every case against the {@code downPercent = 0}
  *       case of the same method and other parameters, as {@code time / all-up time};</li>
- *   <li>{@link CompareLookupBenchmark}: every algorithm against {@code veza} at the same n.</li>
+ *   <li>{@link CompareLookupBenchmark}: every algorithm against {@code veza} at the same n;</li>
+ *   <li>benchmarks with a {@code statistics} parameter ({@link StatisticsBenchmark}): the counted case against
+ *       the {@code statistics = false} case of the same method and other parameters, as
+ *       {@code time / time without statistics}.</li>
  * </ul>
  * The ratio's error combines the two scores' JMH error bars (99.9 % confidence half-widths) in quadrature of
  * relative errors, a first-order approximation. {@code B/op} is {@code gc.alloc.rate.norm} when the run used
@@ -90,6 +93,14 @@ public final class RatioTable {
 
   /** The case {@code c} is compared with, or null if {@code c} is itself a baseline. */
   static Case baselineOf(Case c, List<Case> all) {
+    if (c.params().containsKey("statistics")) {
+      if ("false".equals(c.params().get("statistics"))) {
+        return null;
+      }
+      Map<String, String> p = new LinkedHashMap<>(c.params());
+      p.put("statistics", "false");
+      return find(all, c.benchmark(), c.method(), p);
+    }
     if (c.params().containsKey("downPercent")) {
       if ("0".equals(c.params().get("downPercent"))) {
         return null;
@@ -129,10 +140,11 @@ public final class RatioTable {
     for (Line l : lines(results)) {
       Case c = l.subject();
       Case b = l.baseline();
-      boolean peerOverOurs = !c.params().containsKey("downPercent");
+      boolean peerOverOurs = !c.params().containsKey("downPercent") && !c.params().containsKey("statistics");
       String caseText = (c.params().containsKey("algorithm") || c.params().containsKey("downPercent")
           ? "" : c.method() + " ") + c.paramsText();
       String vsText = c.params().containsKey("downPercent") ? "downPercent=0"
+          : c.params().containsKey("statistics") ? "statistics=false"
           : c.params().containsKey("algorithm") ? "algorithm=veza" : "veza";
       sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s%.2f | %.2f | %s | %s |%n", c.benchmark(),
           caseText, vsText, !peerOverOurs ? "" : c.method().startsWith("veza") ? "variant/ours " : "peer/ours ",

@@ -106,7 +106,8 @@ class BenchmarkSmokeTest {
         .collect(Collectors.toSet());
     long withBaseline = results.stream()
         .map(RatioTable::toCase)
-        .filter(c -> c.params().containsKey("downPercent") ? !"0".equals(c.params().get("downPercent"))
+        .filter(c -> c.params().containsKey("statistics") ? !"false".equals(c.params().get("statistics"))
+            : c.params().containsKey("downPercent") ? !"0".equals(c.params().get("downPercent"))
             : c.params().containsKey("algorithm") ? !"veza".equals(c.params().get("algorithm"))
             : withVezaMethod.contains(c.benchmark()) && !c.method().equals("veza"))
         .count();
