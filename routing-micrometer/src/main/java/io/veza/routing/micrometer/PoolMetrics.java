@@ -168,7 +168,7 @@ public final class PoolMetrics implements MeterBinder, AutoCloseable {
             .register(registry);
       }
       b.pool.health().addListener(b);
-      for (ServerStats s : b.stats().servers()) {
+      for (io.veza.routing.Server s : b.pool.servers()) {
         bindServer(registry, b, s.id());
       }
     }

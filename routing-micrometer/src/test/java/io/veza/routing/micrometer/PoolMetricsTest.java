@@ -73,7 +73,7 @@ class PoolMetricsTest {
   void prometheusScrapeText() {
     BackendPool pool = pool();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new PoolMetrics(pool).bindTo(registry);
+    new PoolMetrics(java.time.Duration.ZERO, java.util.List.of(pool)).bindTo(registry);
     pool.route(null);
     fail(pool, "api-1");
     String text = registry.scrape();
