@@ -542,25 +542,28 @@ public final class AdminServer implements AutoCloseable {
         (processUp % 3600) / 60, processUp % 60), "MDP:str",
         "How long ago this worker process was started (days+hours+minutes+seconds)");
     f(out, 8, "Uptime_sec", processUp, "MDP:u32", "How long ago this worker process was started (seconds)");
-    f(out, 9, "Start_time_sec", processStart.getEpochSecond(), "MDP:u32", "Start time in seconds");
-    f(out, 19, "Maxconn", config.maxConnectionsValue, "CLP:u32",
+    f(out, 15, "Maxconn", config.maxConnectionsValue, "CLP:u32",
         "Hard limit on the number of per-process connections (configured or imposed by Ulimit-n)");
-    f(out, 21, "CurrConns", cur, "MGP:u32", "Current number of connections on this worker process");
-    f(out, 22, "CumConns", cum, "MCP:u32", "Total number of connections on this worker process since started");
-    f(out, 23, "CumReq", requests, "MCP:u32", "Total number of requests on this worker process since started");
-    f(out, 27, "Maxpipes", 0, "CLP:u32", "Hard limit on the number of pipes for splicing, 0=unlimited");
-    f(out, 28, "PipesUsed", 0, "MGP:u32", "Current number of pipes in use in this worker process");
-    f(out, 29, "PipesFree", 0, "MGP:u32", "Current number of allocated and available pipes in this worker process");
-    f(out, 50, "Tasks", Thread.activeCount(), "MGP:u32",
+    f(out, 17, "CurrConns", cur, "MGP:u32", "Current number of connections on this worker process");
+    f(out, 18, "CumConns", cum, "MCP:u32", "Total number of connections on this worker process since started");
+    f(out, 19, "CumReq", requests, "MCP:u32", "Total number of requests on this worker process since started");
+    f(out, 23, "Maxpipes", 0, "CLP:u32", "Hard limit on the number of pipes for splicing, 0=unlimited");
+    f(out, 24, "PipesUsed", 0, "MGP:u32", "Current number of pipes in use in this worker process");
+    f(out, 25, "PipesFree", 0, "MGP:u32",
+        "Current number of allocated and available pipes in this worker process");
+    f(out, 47, "Tasks", Thread.activeCount(), "MGP:u32",
         "Total number of tasks in the current worker process (active + sleeping)");
-    f(out, 51, "Run_queue", 0, "MGP:u32", "Total number of active tasks+tasklets in the current worker process");
-    f(out, 53, "node", config.node, "COS:str", "Node name (global.node)");
+    f(out, 48, "Run_queue", 0, "MGP:u32", "Total number of active tasks+tasklets in the current worker process");
+    f(out, 50, "node", config.node, "COS:str", "Node name (global.node)");
     if (config.description != null) {
-      f(out, 54, "description", config.description, "COS:str", "Node description (global.description)");
+      f(out, 51, "description", config.description, "COS:str", "Node description (global.description)");
     }
-    f(out, 55, "Stopping", running ? 0 : 1, "MGP:u32", "1 if the worker process is currently stopping, otherwise zero");
-    f(out, 58, "Listeners", listeners.size(), "MGP:u32", "Current number of active listeners on the current worker process");
-    f(out, 72, "Build info", VERSION, "POS:str", "Build info");
+    f(out, 52, "Stopping", running ? 0 : 1, "MGP:u32",
+        "1 if the worker process is currently stopping, otherwise zero");
+    f(out, 55, "Listeners", listeners.size(), "MGP:u32",
+        "Current number of active listeners on the current worker process");
+    f(out, 66, "Build info", VERSION, "POS:str", "Build info");
+    f(out, 70, "Start_time_sec", processStart.getEpochSecond(), "MDP:u32", "Start time in seconds");
   }
 
   private static void f(List<String[]> out, int index, String name, Object value, String tagsType, String desc) {

@@ -238,6 +238,13 @@ class RealClientsTest {
         socat(ours, "show servers state").lines().limit(2).toList());
     assertEquals(socat(theirs, "show backend"), socat(ours, "show backend"));
     assertEquals(socat(theirs, "help").lines().findFirst(), socat(ours, "help").lines().findFirst());
+    // show info typed: each of our fields has HAProxy's index, name, tags and type
+    List<String> theirInfo = socat(theirs, "show info typed").lines().filter(l -> !l.isEmpty())
+        .map(l -> l.substring(0, l.indexOf(':', l.indexOf(':', l.indexOf(':') + 1) + 1))).toList();
+    for (String line : socat(ours, "show info typed").lines().filter(l -> !l.isEmpty()).toList()) {
+      String key = line.substring(0, line.indexOf(':', line.indexOf(':', line.indexOf(':') + 1) + 1));
+      assertTrue(theirInfo.contains(key), key + " in HAProxy's show info typed");
+    }
     // typed output: every field both sides print for a server and a backend has the same index, tags and type
     for (String filter : List.of("backend-api 4 1", "backend-api 2 -1")) {
       Map<String, String> o = typedTags(socat(ours, "show stat " + filter + " typed"));
