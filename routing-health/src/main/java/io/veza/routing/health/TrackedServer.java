@@ -376,17 +376,16 @@ public final class TrackedServer {
                 health = rise + 1;
               }
               failCheck();
-              lastCheck = hana;
             }
-            case FAIL_CHECK -> {
-              failCheck();
-              lastCheck = hana;
-            }
+            case FAIL_CHECK -> failCheck();
             case MARK_DOWN -> {
               health = rise;
               failCheck();
-              lastCheck = hana;
             }
+          }
+          if (policy.onError() != OnErrorAction.FASTINTER) { // the simulated failed check is the last check
+            lastCheck = hana;
+            lastCheckNanos = now;
           }
           consecutiveErrors = 0;
           observedFailures++;
