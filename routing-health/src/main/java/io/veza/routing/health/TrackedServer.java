@@ -659,7 +659,7 @@ public final class TrackedServer {
    */
   private boolean finish(long now, HealthEvent.Cause downCause, @Nullable CheckResult check) {
     publishIfChanged(now);
-    if (slowStarting && markedSlowStartBeginNanos != slowStartBeginNanos) {
+    if (slowStarting && (!markedSlowStarting || markedSlowStartBeginNanos != slowStartBeginNanos)) {
       scheduleSlowStartTick(now);
     } else if (!slowStarting && slowStartTick != null) {
       slowStartTick.cancel(false);
