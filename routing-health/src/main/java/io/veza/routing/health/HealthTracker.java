@@ -127,10 +127,11 @@ public final class HealthTracker {
         throw new IllegalArgumentException("id must be unique, was duplicate \"" + id + "\"");
       }
       s = new TrackedServer(this, id, weight, policy, address, ticker.read());
-      byId.put(id, s);
       ServerStatus st = s.status();
+      // queued before the server can be found, so that no event of it (from another thread) precedes ADDED
       enqueue(List.of(new HealthEvent(0, s, id, HealthEvent.Kind.ADDED, HealthEvent.Cause.NONE, st, st,
           ticker.read(), null)));
+      byId.put(id, s);
     }
     for (MembershipHook h : membershipHooks) {
       try {
