@@ -273,6 +273,9 @@ public final class HealthTracker {
 
   /** Asks the active checkers to check {@code server} soon (leaving MAINT, on-error). Outside locks. */
   void checkSooner(TrackedServer server) {
+    if (checkSoonerHooks.isEmpty()) {
+      return; // no checker to tell: and no iterator allocated on the observation path
+    }
     for (Consumer<TrackedServer> hook : checkSoonerHooks) {
       try {
         hook.accept(server);

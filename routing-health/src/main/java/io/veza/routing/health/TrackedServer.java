@@ -369,8 +369,10 @@ public final class TrackedServer {
         if (++consecutiveErrors >= policy.errorLimit()) {
           limitReached = true;
           fastInterForced = true; // every mode forces fastinter for the next check
-          hana = CheckResult.of(CheckStatus.HEALTH_ANALYZE, 0,
-              "Detected " + consecutiveErrors + " consecutive errors, last one was: " + what, -1);
+          if (policy.onError() != OnErrorAction.FASTINTER) { // fastinter simulates no check: nothing to report
+            hana = CheckResult.of(CheckStatus.HEALTH_ANALYZE, 0,
+                "Detected " + consecutiveErrors + " consecutive errors, last one was: " + what, -1);
+          }
           switch (policy.onError()) {
             case FASTINTER -> { }
             case SUDDEN_DEATH -> {
@@ -385,7 +387,7 @@ public final class TrackedServer {
               failCheck();
             }
           }
-          if (policy.onError() != OnErrorAction.FASTINTER) { // the simulated failed check is the last check
+          if (hana != null) { // the simulated failed check is the last check
             lastCheck = hana;
             lastCheckNanos = now;
             checked = true;
