@@ -799,6 +799,9 @@ public final class BackendPool implements AutoCloseable {
         uncheckedIds.add(id); // before tracker.add, whose membership hook asks the checkers' filter
       }
       TrackedServer health = tracker.add(id, spec.weight(), policy, spec.address());
+      if (spec.disabled()) {
+        health.setAdminState(AdminState.MAINT); // before the table sees it: install reads the current state
+      }
       Server server = new Server(this, spec, health, -1);
       server.cookieStrings(strings);
       synchronized (tableLock) {
