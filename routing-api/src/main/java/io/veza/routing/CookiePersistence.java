@@ -159,8 +159,8 @@ public final class CookiePersistence {
         case "dynamic" -> b.dynamic();
         case "domain" -> b.domain(argument(args, i++, kw));
         case "attr" -> b.attr(argument(args, i++, kw));
-        case "maxidle" -> b.maxIdleSeconds(HaproxySyntax.time(kw, argument(args, i++, kw), TimeUnit.SECONDS));
-        case "maxlife" -> b.maxLifeSeconds(HaproxySyntax.time(kw, argument(args, i++, kw), TimeUnit.SECONDS));
+        case "maxidle" -> b.maxIdleSeconds(seconds(kw, argument(args, i++, kw)));
+        case "maxlife" -> b.maxLifeSeconds(seconds(kw, argument(args, i++, kw)));
         default -> throw new IllegalArgumentException(
             "cookie supports 'rewrite', 'insert', 'prefix', 'indirect', 'nocache', 'postonly', 'preserve',"
                 + " 'httponly', 'secure', 'domain', 'maxidle', 'dynamic', 'maxlife' and 'attr' options, was '"
@@ -168,6 +168,19 @@ public final class CookiePersistence {
       }
     }
     return b;
+  }
+
+  /**
+   * {@code parse_time_err(text, TIME_UNIT_S)}, refusing a non-zero value below one second as this parser always has
+   * (HAProxy 2.6 rounds it up to 1 s).
+   */
+  private static int seconds(String kw, String text) {
+    int seconds = HaproxySyntax.time(kw, text, TimeUnit.SECONDS);
+    if (seconds == 1 && (text.endsWith("ms") || text.endsWith("us"))
+        && HaproxySyntax.time(kw, text, TimeUnit.MICROSECONDS) < 1_000_000) {
+      throw new IllegalArgumentException(kw + " underflows, minimum non-null value is 1 s, was '" + text + "'");
+    }
+    return seconds;
   }
 
   private static String argument(List<String> args, int i, String kw) {
