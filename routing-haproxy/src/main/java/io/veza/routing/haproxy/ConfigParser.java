@@ -1169,7 +1169,7 @@ final class ConfigParser {
     int next = 1;
     Map<String, ServerState> names = new LinkedHashMap<>();
     List<ServerSpec> specs = new ArrayList<>();
-    HealthPolicy defaultPolicy = policy(p, p.defsrv);
+    HealthPolicy defaultPolicy = policy(p, p.defsrv, false);
     Boolean markedDown = null;
     Boolean markedUp = null;
     for (ServerState s : p.servers) {
@@ -1288,7 +1288,7 @@ final class ConfigParser {
     } else {
       address = resolve(s);
     }
-    HealthPolicy policy = policy(p, s);
+    HealthPolicy policy = policy(p, s, true);
     try {
       return ServerSpec.builder(s.name, address)
           .id(s == p.template ? 0 : s.puid)
@@ -1324,7 +1324,7 @@ final class ConfigParser {
   }
 
   /** The server's health policy: its check keywords, the global spread-checks and the backend's check timeouts. */
-  private HealthPolicy policy(ProxyState p, ServerState s) {
+  private HealthPolicy policy(ProxyState p, ServerState s, boolean server) {
     HealthPolicy.Builder b = HealthPolicy.builder()
         .inter(Duration.ofMillis(s.interMs))
         .rise(s.rise)
@@ -1347,7 +1347,7 @@ final class ConfigParser {
       b.checkTimeout(Duration.ofMillis(connect + p.timeoutCheckMs));
     }
     InitialState state = s.initState;
-    if (s.disabled && s.check) {
+    if (server && s.disabled && s.check) {
       state = InitialState.FULLY_DOWN; // HAProxy: a disabled server starts with health 0
     }
     if (state != null) {

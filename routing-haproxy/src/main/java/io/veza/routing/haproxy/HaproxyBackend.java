@@ -288,10 +288,16 @@ public final class HaproxyBackend {
         && b.redispatchInterval == redispatchInterval && b.persist == persist && b.allBackups == allBackups
         && b.shutdownSessionsOnMarkedDown == shutdownSessionsOnMarkedDown
         && b.shutdownBackupSessionsOnMarkedUp == shutdownBackupSessionsOnMarkedUp
-        && b.defaultHealthPolicy.equals(defaultHealthPolicy) && b.servers.equals(servers)
+        && b.defaultHealthPolicy.equals(defaultHealthPolicy) && bySlot(b.servers).equals(bySlot(servers))
         && Objects.equals(b.httpCheck, httpCheck) && Objects.equals(b.stickOn(), stickOn())
         && b.stickSize == stickSize && Objects.equals(b.stickExpire, stickExpire)
         && Objects.equals(b.template, template);
+  }
+
+  /** Servers in slot order: what a pool keeps (declaration order is not a pool setting). */
+  private static List<ServerSpec> bySlot(List<ServerSpec> list) {
+    return list.stream().sorted(java.util.Comparator.comparingInt(ServerSpec::persistentId)
+        .thenComparing(ServerSpec::id)).toList();
   }
 
   private static @Nullable String text(@Nullable CookiePersistence c) {
@@ -300,7 +306,7 @@ public final class HaproxyBackend {
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, balance.toString(), retries, servers, defaultHealthPolicy);
+    return Objects.hash(name, balance.toString(), retries, bySlot(servers), defaultHealthPolicy);
   }
 
   @Override
