@@ -799,6 +799,9 @@ public final class BackendPool implements AutoCloseable {
         uncheckedIds.add(id); // before tracker.add, whose membership hook asks the checkers' filter
       }
       TrackedServer health = tracker.add(id, spec.weight(), policy, spec.address());
+      if (spec.disabled()) {
+        health.setAdminState(AdminState.MAINT); // before the table sees it: install reads the current state
+      }
       Server server = new Server(this, spec, health, -1);
       server.cookieStrings(strings);
       synchronized (tableLock) {
@@ -1176,9 +1179,17 @@ public final class BackendPool implements AutoCloseable {
     }
   }
 
+  /**
+   * The pool as an HAProxy 2.6 {@code backend} section, with its current members (their current weight; MAINT as
+   * {@code disabled}), preceded by a {@code global} section when checks are spread: routing-haproxy's
+   * {@code HaproxyConfig} reads it back into the same settings. What HAProxy syntax cannot say (a key function,
+   * signed cookies, the dynamic cookie key) is written as a comment.
+   *
+   * @return the configuration text
+   */
   @Override
   public String toString() {
-    return "BackendPool{" + name + ", balance " + config.balance + ", " + byId.size() + " servers}";
+    return HaproxyText.render(config, servers());
   }
 
   /**

@@ -27,6 +27,7 @@ public final class ServerSpec {
   private final int persistentId;
   private final boolean check;
   private final @Nullable HealthPolicy healthPolicy;
+  private final boolean disabled;
 
   private ServerSpec(Builder b) {
     this.id = b.id;
@@ -37,6 +38,7 @@ public final class ServerSpec {
     this.persistentId = b.persistentId;
     this.check = b.check;
     this.healthPolicy = b.healthPolicy;
+    this.disabled = b.disabled;
   }
 
   /**
@@ -75,6 +77,7 @@ public final class ServerSpec {
     b.persistentId = persistentId;
     b.check = check;
     b.healthPolicy = healthPolicy;
+    b.disabled = disabled;
     return b;
   }
 
@@ -150,16 +153,26 @@ public final class ServerSpec {
     return healthPolicy;
   }
 
+  /**
+   * HAProxy {@code disabled}: the server joins its pool in maintenance (MAINT: no traffic, checks paused) until an
+   * operator sets it READY.
+   *
+   * @return whether it starts in maintenance
+   */
+  public boolean disabled() {
+    return disabled;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ServerSpec s && s.id.equals(id) && s.address.equals(address) && s.weight == weight
         && Objects.equals(s.cookie, cookie) && s.backup == backup && s.persistentId == persistentId
-        && s.check == check && Objects.equals(s.healthPolicy, healthPolicy);
+        && s.check == check && Objects.equals(s.healthPolicy, healthPolicy) && s.disabled == disabled;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, address, weight, cookie, backup, persistentId, check, healthPolicy);
+    return Objects.hash(id, address, weight, cookie, backup, persistentId, check, healthPolicy, disabled);
   }
 
   /** The HAProxy server line (without the health-policy keywords). */
@@ -182,6 +195,9 @@ public final class ServerSpec {
     if (check) {
       sb.append(" check");
     }
+    if (disabled) {
+      sb.append(" disabled");
+    }
     return sb.toString();
   }
 
@@ -195,6 +211,7 @@ public final class ServerSpec {
     private int persistentId;
     private boolean check = true;
     private @Nullable HealthPolicy healthPolicy;
+    private boolean disabled;
 
     private Builder(String id, InetSocketAddress address) {
       this.id = id;
@@ -276,6 +293,17 @@ public final class ServerSpec {
      */
     public Builder healthPolicy(@Nullable HealthPolicy policy) {
       this.healthPolicy = policy;
+      return this;
+    }
+
+    /**
+     * HAProxy {@code disabled}: the server joins its pool in maintenance (MAINT) instead of READY (default false).
+     *
+     * @param disabled whether it starts in maintenance
+     * @return this builder
+     */
+    public Builder disabled(boolean disabled) {
+      this.disabled = disabled;
       return this;
     }
 
