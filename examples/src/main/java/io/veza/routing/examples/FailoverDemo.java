@@ -1,6 +1,6 @@
 package io.veza.routing.examples;
 
-import io.veza.routing.examples.gateway.GatewayStats;
+import io.veza.routing.netty.ProxyStats;
 import java.io.PrintStream;
 
 /**
@@ -27,7 +27,7 @@ public final class FailoverDemo {
       scenario.run();
       verdict = scenario.verdict();
       FailoverScenario.Measurements m = scenario.measurements();
-      GatewayStats.Snapshot s = m.gatewayStats();
+      ProxyStats.Snapshot s = m.gatewayStats();
       out.printf("%nSummary: detection %dms (bound %dms), back UP %dms, %d failed client requests, "
               + "%d lost WebSocket messages (%d resent, %d duplicate answers dropped), %d/%d tracks moved when %s "
               + "stopped, gateway handled %d requests%n", m.detectionMillis(), m.detectionBoundMillis(), m.upMillis(),

@@ -8,7 +8,7 @@ import io.veza.routing.Server;
 import io.veza.routing.examples.client.BrowserClient;
 import io.veza.routing.examples.client.Exchange;
 import io.veza.routing.examples.client.ReliableWebSocket;
-import io.veza.routing.examples.gateway.GatewayStats;
+import io.veza.routing.netty.ProxyStats;
 import io.veza.routing.health.HealthEvent;
 import io.veza.routing.health.ServerStatus;
 import java.io.PrintStream;
@@ -41,7 +41,7 @@ public final class FailoverScenario implements AutoCloseable {
   public record Measurements(long detectionMillis, long detectionBoundMillis, long upMillis, long failedRequests,
       long requestsBeforeDetection, long lostMessages, long duplicateAcks, long resentMessages,
       int tracksMovedOnStop, int tracksOfStoppedStreamer, int tracksNotBackAfterRestart,
-      List<double[]> slowStartShares, GatewayStats.Snapshot gatewayStats) {}
+      List<double[]> slowStartShares, ProxyStats.Snapshot gatewayStats) {}
 
   private final VezaPlatform platform;
   private final PrintStream out;
@@ -286,7 +286,7 @@ public final class FailoverScenario implements AutoCloseable {
     check("step 4", "sessions on " + VezaPlatform.API_2 + " were not disturbed", othersUntouched, "");
     check("step 4", "no WebSocket message lost: each answered exactly once (client dedupes by message id)",
         lost == 0, lost + " unanswered");
-    GatewayStats.Snapshot s = platform.gateway.stats();
+    ProxyStats.Snapshot s = platform.gateway.stats();
     say("  gateway: %d connect failures reported, %d redispatched, %d stale keep-alive retries, %d transport errors, "
             + "%d sessions closed on backend loss, %d closed by the pool on DOWN",
         s.connectFailures(), s.redispatches(), s.staleConnectionRetries(), s.transportErrors(),

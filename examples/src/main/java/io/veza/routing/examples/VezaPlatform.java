@@ -99,7 +99,6 @@ public final class VezaPlatform implements AutoCloseable {
         .route("/hls/", streamPool)
         .connectTimeout(Duration.ofMillis(500))
         .responseTimeout(Duration.ofSeconds(5))
-        .retries(3)
         .build()
         .start();
   }
@@ -135,6 +134,7 @@ public final class VezaPlatform implements AutoCloseable {
         .balance(Balance.roundRobin())
         .cookie(CookiePersistence.parse("cookie " + PERSISTENCE_COOKIE + " insert indirect nocache").build())
         .redispatch(true)
+        .retries(3)
         .shutdownSessionsOnMarkedDown(true)
         .defaultHealthPolicy(health)
         .healthListener(events)
@@ -153,6 +153,7 @@ public final class VezaPlatform implements AutoCloseable {
         .server(STREAM_2, s2)
         .balance(Balance.key(VezaPlatform::trackId))
         .redispatch(true)
+        .retries(3)
         .defaultHealthPolicy(health)
         .healthListener(events)
         .build();
