@@ -75,7 +75,7 @@ public final class LoadTest {
   /** One measured phase of one proxy. */
   public record Phase(String proxy, int round, double seconds, long ok, long failed, Histogram latency,
       List<Second> series, double cpuSeconds, double loadSideCpuSeconds, long wsSent, long wsLost, long heapBefore,
-      long heapAfter, List<String> failures) {
+      long heapAfter, long steadyRequests, long heapSteady, List<String> failures) {
     long requests() {
       return ok + failed;
     }
@@ -99,6 +99,15 @@ public final class LoadTest {
     /** Retained heap growth per request (bytes), the gateway only; NaN when unknown. */
     double heapGrowthPerRequest() {
       return heapBefore < 0 || heapAfter < 0 ? Double.NaN : (heapAfter - heapBefore) / (double) Math.max(1, requests());
+    }
+
+    /**
+     * Retained heap growth per request over the steady run that follows the measured phase (no kills, every code path
+     * already taken): what a leak per request shows as, without the one-time growth of warm-up and first failovers.
+     */
+    double steadyHeapGrowthPerRequest() {
+      return heapAfter < 0 || heapSteady < 0 ? Double.NaN : (heapSteady - heapAfter) / (double) Math.max(1,
+          steadyRequests);
     }
   }
 
@@ -265,10 +274,22 @@ public final class LoadTest {
         b.close();
       }
       Thread.sleep(200);
-      long heapAfter = proxy.equals("gateway") ? p.heapAfterFullGc() : -1;
+      long heapAfter = -1;
+      long steadyRequests = 0;
+      long heapSteady = -1;
+      if (proxy.equals("gateway")) {
+        heapAfter = p.heapAfterFullGc();
+        int steady = Math.max(3, seconds / 4);
+        try (HttpLoad more = new HttpLoad(loadLoop, channel, target, ApiBackend.WHOAMI_PATH, c.connections())) {
+          Thread.sleep(TimeUnit.SECONDS.toMillis(steady));
+          steadyRequests = more.ok.get() + more.failed.get();
+        }
+        Thread.sleep(200);
+        heapSteady = p.heapAfterFullGc();
+      }
       return new Phase(proxy, round, elapsed / 1e9, load.ok.get(), load.failed.get(), total, List.copyOf(series),
           (cpu1 - cpu0) / (double) ProxyProcess.CLK_TCK, (self1 - self0) / (double) ProxyProcess.CLK_TCK, sent, lost,
-          heapBefore, heapAfter, List.copyOf(load.failures));
+          heapBefore, heapAfter, steadyRequests, heapSteady, List.copyOf(load.failures));
     } finally {
       p.close();
     }
@@ -310,8 +331,9 @@ public final class LoadTest {
             + "per core; load side CPU %.2fs%s", p.proxy(), p.round(), p.requests(), p.seconds(), p.rps(), p.p(50),
         p.p(99), p.p(99.9), p.failed(), p.wsSent(), p.wsLost(), p.cpuSeconds(), p.cpuMicrosPerRequest(),
         p.rpsPerCore(), p.loadSideCpuSeconds(), p.heapBefore() < 0 ? "" : String.format(Locale.ROOT,
-            "; heap after full GC %.1f -> %.1f MiB (%.2f bytes/request)", p.heapBefore() / 1048576.0,
-            p.heapAfter() / 1048576.0, p.heapGrowthPerRequest()));
+            "; heap after full GC %.2f -> %.2f MiB (%.2f bytes/request), then %.2f MiB after %,d more requests "
+                + "without kills (%.2f bytes/request)", p.heapBefore() / 1048576.0, p.heapAfter() / 1048576.0,
+            p.heapGrowthPerRequest(), p.heapSteady() / 1048576.0, p.steadyRequests(), p.steadyHeapGrowthPerRequest()));
   }
 
   /** The report: per phase, then the gateway/HAProxy ratios (medians over rounds). */
