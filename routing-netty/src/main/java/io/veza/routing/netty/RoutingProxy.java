@@ -429,6 +429,18 @@ public final class RoutingProxy implements AutoCloseable {
     }
 
     /**
+     * Whether, for pools with a persistence cookie, only unambiguous cookie-pairs are forwarded (default true; see
+     * {@link RoutingPhases}). False forwards the pool's {@code editRequest} result as it is, as HAProxy does.
+     *
+     * @param strict whether to drop ambiguous cookie-pairs
+     * @return this builder
+     */
+    public Builder strictCookies(boolean strict) {
+      this.strictCookies = strict;
+      return this;
+    }
+
+    /**
      * Whether native epoll may be used where available (default true); false forces NIO.
      *
      * @param allowed whether to use it
