@@ -29,6 +29,8 @@ public final class VezaPlatform implements AutoCloseable {
   public static final String PERSISTENCE_COOKIE = "SERVERID";
   public static final String API_1 = "backend-api-1";
   public static final String API_2 = "backend-api-2";
+  /** The instance that joins the pool at runtime in the failover run, and leaves it again. */
+  public static final String API_3 = "backend-api-3";
   public static final String STREAM_1 = "stream-server-1";
   public static final String STREAM_2 = "stream-server-2";
 
@@ -70,6 +72,7 @@ public final class VezaPlatform implements AutoCloseable {
   final BackendPool apiPool;
   final BackendPool streamPool;
   final Gateway gateway;
+  private ApiBackend api3;
 
   private VezaPlatform(Timings timings) throws InterruptedException {
     this.timings = timings;
@@ -99,7 +102,6 @@ public final class VezaPlatform implements AutoCloseable {
         .route("/hls/", streamPool)
         .connectTimeout(Duration.ofMillis(500))
         .responseTimeout(Duration.ofSeconds(5))
-        .retries(3)
         .build()
         .start();
   }
@@ -135,6 +137,7 @@ public final class VezaPlatform implements AutoCloseable {
         .balance(Balance.roundRobin())
         .cookie(CookiePersistence.parse("cookie " + PERSISTENCE_COOKIE + " insert indirect nocache").build())
         .redispatch(true)
+        .retries(3)
         .shutdownSessionsOnMarkedDown(true)
         .defaultHealthPolicy(health)
         .healthListener(events)
@@ -153,6 +156,7 @@ public final class VezaPlatform implements AutoCloseable {
         .server(STREAM_2, s2)
         .balance(Balance.key(VezaPlatform::trackId))
         .redispatch(true)
+        .retries(3)
         .defaultHealthPolicy(health)
         .healthListener(events)
         .build();
@@ -203,6 +207,15 @@ public final class VezaPlatform implements AutoCloseable {
     }
   }
 
+  /** Starts {@code backend-api-3} (not yet a member of any pool): the instance an autoscaler would add. */
+  synchronized ApiBackend startApi3() throws InterruptedException {
+    if (api3 == null) {
+      api3 = new ApiBackend(API_3, backendLoops, PERSISTENCE_COOKIE);
+    }
+    api3.start();
+    return api3;
+  }
+
   public Gateway gateway() {
     return gateway;
   }
@@ -219,6 +232,11 @@ public final class VezaPlatform implements AutoCloseable {
     streamPool.close();
     for (var backend : List.of(api1, api2, stream1, stream2)) {
       backend.stop();
+    }
+    synchronized (this) {
+      if (api3 != null) {
+        api3.stop();
+      }
     }
     backendLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }

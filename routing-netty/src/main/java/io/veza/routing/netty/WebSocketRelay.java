@@ -1,19 +1,22 @@
-package io.veza.routing.examples.gateway;
+package io.veza.routing.netty;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.veza.routing.SessionRegistration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A proxied WebSocket after the 101: frames decoded on one side are re-encoded on the other (client frames are
- * unmasked and re-masked toward the backend), so the gateway can always end a session with a proper close frame:
+ * unmasked and re-masked toward the backend), so the proxy can always end a session with a proper close frame:
  *
  * <ul>
- *   <li>the pool marked the server DOWN ({@code on-marked-down shutdown-sessions}): close 1001 to the client;
+ *   <li>the pool shut the session down ({@code on-marked-down shutdown-sessions}, MAINT, removal): close 1001 to the
+ *       client;
  *   <li>the backend connection dropped without a close handshake (killed backend): close 1014 (Bad Gateway);
  *   <li>the client went away: the backend connection is closed.
  * </ul>
@@ -27,12 +30,12 @@ final class WebSocketRelay {
   private final Channel client;
   private final Channel backend;
   private final String serverId;
-  private final GatewayStats stats;
-  private SessionRegistration registration;
+  private final ProxyStats stats;
+  private @Nullable SessionRegistration registration;
   private boolean ended;
   private boolean closeSentToClient;
 
-  WebSocketRelay(Channel client, Channel backend, String serverId, GatewayStats stats) {
+  WebSocketRelay(Channel client, Channel backend, String serverId, ProxyStats stats) {
     this.client = client;
     this.backend = backend;
     this.serverId = serverId;
@@ -47,6 +50,7 @@ final class WebSocketRelay {
     return new Side(false);
   }
 
+  /** On the event loop, right after the pool registered the session. */
   void registered(SessionRegistration registration) {
     this.registration = registration;
     if (ended) {
@@ -69,8 +73,9 @@ final class WebSocketRelay {
 
   private void end() {
     ended = true;
-    if (registration != null) {
-      registration.close(); // unregister; idempotent (a no-op when the pool itself shut the session down)
+    SessionRegistration r = registration;
+    if (r != null) {
+      r.close(); // unregister; idempotent (a no-op when the pool itself shut the session down)
     }
   }
 
@@ -100,17 +105,22 @@ final class WebSocketRelay {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       Channel peer = peer();
-      if (!peer.isActive()) {
-        ReferenceCountUtil.release(msg);
+      if (!(msg instanceof WebSocketFrame) || !peer.isActive()) {
+        ReferenceCountUtil.release(msg); // e.g. the empty last content that followed the 101
         return;
       }
       if (!clientSide && msg instanceof CloseWebSocketFrame) {
         closeSentToClient = true; // the backend's own close handshake goes through untouched
       }
-      peer.writeAndFlush(msg);
+      peer.write(msg, peer.voidPromise());
       if (!peer.isWritable()) {
         ctx.channel().config().setAutoRead(false); // back-pressure: resume when the peer drains
       }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      peer().flush();
     }
 
     @Override
