@@ -9,14 +9,14 @@ import io.veza.routing.BackendPool;
 import io.veza.routing.Balance;
 import io.veza.routing.RequestView;
 import io.veza.routing.ServerStats;
-import io.veza.routing.hash.KeyHashers;
-import io.veza.routing.health.OperationalState;
 import io.veza.routing.examples.backend.ApiBackend;
 import io.veza.routing.examples.backend.NettyBackend;
 import io.veza.routing.examples.backend.StreamServer;
 import io.veza.routing.examples.client.BrowserClient;
 import io.veza.routing.examples.client.Exchange;
 import io.veza.routing.examples.client.ReliableWebSocket;
+import io.veza.routing.hash.KeyHashers;
+import io.veza.routing.health.OperationalState;
 import io.veza.routing.spring.VezaPools;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -43,8 +43,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -81,7 +83,7 @@ class SpringCloudGatewayTest {
   VezaPools pools;
 
   @Autowired
-  Environment environment;
+  LoadBalancerClientFactory lbClients;
 
   @DynamicPropertySource
   static void gateway(DynamicPropertyRegistry registry) throws InterruptedException {
@@ -179,6 +181,18 @@ class SpringCloudGatewayTest {
       await(() -> pool.servers().size() == 2 && pool.servers().stream().allMatch(s ->
           s.status().operational() == OperationalState.UP && !s.status().slowStarting()), service + " ready");
     }
+  }
+
+  @Test
+  @Order(0)
+  void configuredServicesAreRoutedByTheirPoolOthersKeepSpringsDefault() {
+    assertThat(lbClients.getInstance("backend-api", ReactorServiceInstanceLoadBalancer.class))
+        .hasToString("VezaLoadBalancer{backend-api}");
+    assertThat(lbClients.getInstance("stream", ReactorServiceInstanceLoadBalancer.class))
+        .hasToString("VezaLoadBalancer{stream}");
+    assertThat(lbClients.getInstance("unconfigured", ReactorServiceInstanceLoadBalancer.class))
+        .isInstanceOf(RoundRobinLoadBalancer.class);
+    assertThat(pools.serviceIds()).containsExactly("backend-api", "stream");
   }
 
   @Test
@@ -344,10 +358,12 @@ class SpringCloudGatewayTest {
         assertThat(sockets.get(b).disconnects()).as(b.name() + " reconnected").isNotEmpty();
       }
       await(() -> health("backend-api", deadId) == OperationalState.DOWN, deadId + " marked DOWN");
+      // the first requests follow stop() at once, while DOWN takes two failed checks 100 ms apart: at least one
+      // pinned request found its server still UP, retried it (HAProxy retries the same server first), then
+      // redispatched; later ones may find it DOWN already and be balanced
       ServerStats deadStats = stats(deadId);
-      assertThat(deadStats.retries()).as("a pinned request retries its server first").isPositive();
-      assertThat(deadStats.redispatches()).as("then redispatches, REST and WebSocket")
-          .isGreaterThanOrEqualTo(2L * victims.size());
+      assertThat(deadStats.retries()).as("retries to the dead server").isPositive();
+      assertThat(deadStats.redispatches()).as("redispatches away from it").isPositive();
       assertThat(deadStats.sessionsCurrent()).isZero();
       assertThat(API1.persistenceCookieSeen() + API2.persistenceCookieSeen())
           .as("indirect: the persistence cookie never reaches a backend").isZero();
