@@ -64,8 +64,7 @@ final class VezaRoutingFilter implements GlobalFilter, Ordered {
       state.failures = 0;
       state.failed = false;
     }
-    ExchangeState s = state;
-    return attempt(exchange, request, chain, s).contextWrite(c -> c.put(ExchangeState.class, s));
+    return attempt(exchange, request, chain, state);
   }
 
   private Mono<Void> attempt(ServerWebExchange exchange, ServerHttpRequest original, GatewayFilterChain chain,

@@ -365,6 +365,9 @@ class SpringCloudGatewayTest {
       assertThat(deadStats.retries()).as("retries to the dead server").isPositive();
       assertThat(deadStats.redispatches()).as("redispatches away from it").isPositive();
       assertThat(deadStats.sessionsCurrent()).isZero();
+      assertThat(stats(survivor).responses(2)).as("passive observation counts the backend's answers")
+          .isGreaterThanOrEqualTo(20L * victims.size());
+      assertThat(stats(survivor).responses(5)).isZero();
       assertThat(API1.persistenceCookieSeen() + API2.persistenceCookieSeen())
           .as("indirect: the persistence cookie never reaches a backend").isZero();
 
