@@ -858,7 +858,11 @@ public final class BackendPool implements AutoCloseable {
     return t;
   }
 
-  /** Under tableLock: {@code server} taken out of the table (slot cleared, cookie unindexed). */
+  /**
+   * Under tableLock: {@code server} taken out of the table (slot cleared, cookie unindexed). Idempotent: a server
+   * already taken out, whose slot another server may hold by now (an id-less server displaced by a persistent id),
+   * leaves that slot and its group's slot set alone.
+   */
   private RoutingTable unplace(RoutingTable t, Server server) {
     int slot = server.slot();
     if (slot < 0) {
@@ -868,9 +872,10 @@ public final class BackendPool implements AutoCloseable {
     if (value != null) {
       t = t.withCookies(t.cookies.remove(value, server));
     }
-    if (t.server(slot) == server) {
-      t = t.clear(slot, server.backup());
+    if (t.server(slot) != server) {
+      return t;
     }
+    t = t.clear(slot, server.backup());
     (server.backup() ? backupSlots : activeSlots).remove(slot);
     return t.withSelectorSlots(selectorSlots(activeSlots), selectorSlots(backupSlots));
   }
