@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -972,12 +972,7 @@ public final class BackendPool implements AutoCloseable {
       if (current == null) {
         return add(spec);
       }
-      ServerSpec now = specOf(current);
-      ServerSpec wanted = normalised(spec);
-      boolean sameServer = Objects.equals(now.cookie(), wanted.cookie()) && now.backup() == wanted.backup()
-          && now.persistentId() == wanted.persistentId() && now.check() == wanted.check()
-          && Objects.equals(now.healthPolicy(), wanted.healthPolicy());
-      if (!sameServer) {
+      if (!sameServer(specOf(current), normalised(spec))) {
         remove(spec.id());
         return add(spec);
       }
@@ -991,6 +986,13 @@ public final class BackendPool implements AutoCloseable {
     }
   }
 
+  /** Whether a server defined by {@code now} can become {@code wanted} in place (address and weight changes only). */
+  private static boolean sameServer(ServerSpec now, ServerSpec wanted) {
+    return Objects.equals(now.cookie(), wanted.cookie()) && now.backup() == wanted.backup()
+        && now.persistentId() == wanted.persistentId() && now.check() == wanted.check()
+        && Objects.equals(now.healthPolicy(), wanted.healthPolicy());
+  }
+
   private ServerSpec specOf(Server s) {
     return ServerSpec.builder(s.id(), Objects.requireNonNull(s.health.address()))
         .weight(s.weight()).cookie(s.configuredCookie()).backup(s.backup()).id(s.persistentId()).check(s.checked())
@@ -999,30 +1001,59 @@ public final class BackendPool implements AutoCloseable {
 
   /**
    * Makes the membership equal to {@code membership} (what a discovery delivers): adds the new servers, removes the
-   * missing ones, {@link #replace replaces} the changed ones; unchanged servers are not touched.
+   * missing ones, {@link #replace replaces} the changed ones; unchanged servers are not touched. The membership is
+   * validated as a whole first, and the servers that leave or must be renewed go before any server joins, so a
+   * membership that is valid in itself is always reached, in whatever order the changes come (two servers may swap
+   * persistent ids).
    *
-   * @param membership the complete new membership (ids unique)
-   * @throws IllegalArgumentException on a duplicate id (nothing is changed then)
+   * @param membership the complete new membership
+   * @throws IllegalArgumentException on a duplicate id or persistent id, an invalid cookie value, or (hashed pools) a
+   *     weight above the hash weight scale; nothing is changed then
+   * @throws IllegalStateException if the pool is closed
    */
   public void update(Collection<ServerSpec> membership) {
-    Map<String, ServerSpec> wanted = new HashMap<>();
+    Map<String, ServerSpec> wanted = new LinkedHashMap<>();
+    Map<Integer, String> persistentIds = new HashMap<>();
     for (ServerSpec s : membership) {
+      Objects.requireNonNull(s, "membership element");
       if (wanted.put(s.id(), s) != null) {
         throw new IllegalArgumentException("membership ids must be unique, was duplicate \"" + s.id() + "\" (pool "
             + name + ")");
       }
+      if (s.persistentId() > 0) {
+        String other = persistentIds.putIfAbsent(s.persistentId(), s.id());
+        if (other != null) {
+          throw new IllegalArgumentException("membership persistent ids must be unique, was duplicate "
+              + s.persistentId() + " (servers " + other + " and " + s.id() + ", pool " + name + ")");
+        }
+      }
+      checkHashWeight(s.id(), s.weight());
+      cookieStrings(s.id(), s.cookie(), s.address()); // throws on an invalid cookie value
     }
     synchronized (membershipLock) {
-      for (String id : new HashSet<>(byId.keySet())) {
-        if (!wanted.containsKey(id)) {
+      checkOpen();
+      List<ServerSpec> joining = new ArrayList<>();
+      for (String id : new ArrayList<>(byId.keySet())) {
+        ServerSpec s = wanted.get(id);
+        if (s == null) {
           remove(id);
+        } else if (!sameServer(specOf(byId.get(id)), normalised(s))) {
+          remove(id); // renewed: it joins again below, once every persistent id it may want is free
+          joining.add(s);
         }
       }
       for (ServerSpec s : wanted.values()) {
         Server current = byId.get(s.id());
-        if (current == null || !specOf(current).equals(normalised(s))) {
-          replace(s);
+        if (current == null) {
+          if (!joining.contains(s)) {
+            joining.add(s);
+          }
+        } else if (!specOf(current).equals(normalised(s))) {
+          replace(s); // an address or weight change, in place
         }
+      }
+      for (ServerSpec s : joining) {
+        add(s);
       }
     }
   }

@@ -84,4 +84,37 @@ class MembershipTest {
     assertEquals(OperationalState.STOPPING, a.health().state().operational(), "untouched: health kept");
     assertEquals(List.of("a", "c"), pool.servers().stream().map(Server::id).toList());
   }
+
+  /**
+   * A membership where two servers swap persistent ids is valid, and update reaches it whatever order it applies
+   * the changes in. (Regression: update replaced servers one by one in hash order; re-adding the first with the other
+   * one's id failed with "persistent id must be unique" while the other still held it, leaving the pool half
+   * updated.)
+   */
+  @Test
+  void updateCanSwapPersistentIds() {
+    BackendPool pool = Pools.hashed("p").server(withId("a", 0, 1)).server(withId("b", 1, 2))
+        .server(withId("c", 2, 3)).build();
+    pool.update(List.of(withId("a", 0, 2), withId("b", 1, 3), withId("c", 2, 1)));
+    assertEquals(1, pool.server("a").orElseThrow().slot());
+    assertEquals(2, pool.server("b").orElseThrow().slot());
+    assertEquals(0, pool.server("c").orElseThrow().slot());
+    BackendPool fresh = Pools.hashed("p").server(withId("a", 0, 2)).server(withId("b", 1, 3))
+        .server(withId("c", 2, 1)).build();
+    assertEquals(List.of(Pools.map(fresh, 3_000, 5)), List.of(Pools.map(pool, 3_000, 5)));
+  }
+
+  /** An update whose membership is itself invalid is refused before anything changes. */
+  @Test
+  void anInvalidMembershipChangesNothing() {
+    BackendPool pool = Pools.hashed("p").server(withId("a", 0, 1)).server(withId("b", 1, 2)).build();
+    Server a = pool.server("a").orElseThrow();
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> pool.update(List.of(withId("a", 0, 1), withId("b", 1, 1), idless("c", 2))));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> pool.update(List.of(idless("c", 2), idless("c", 3))));
+    assertEquals(List.of("a", "b"), pool.servers().stream().map(Server::id).toList());
+    assertSame(a, pool.server("a").orElseThrow());
+    assertEquals(2, pool.server("b").orElseThrow().persistentId());
+  }
 }
