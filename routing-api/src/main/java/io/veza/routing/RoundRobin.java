@@ -15,9 +15,11 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Small periods</b> ({@code P <= }{@value #FLAT_LIMIT}, every pool of ordinary size): the period is laid out
  * once per routing table as Webster's (Sainte-Lague) sequence: server {@code s}'s {@code j}-th pick of the period
  * sits at time {@code (j + 1/2) / w_s}, picks sorted by time, ties in slot order. Equal weights rotate through the
- * servers in slot order; weights 2:1:1 give {@code a b c a}; a server's picks are spread evenly over the period
- * (in every prefix its count stays within one pick of its share, see the property tests), as nginx's smooth weighted
- * round robin spreads them. Building it costs {@code O(P log n)}, bounded by the limit. A pick is one array load.
+ * servers in slot order; weights 2:1:1 give {@code a b c a}; a server's picks are spread evenly over the period, as
+ * nginx's smooth weighted round robin spreads them. Webster's method does not keep the quota: after the picks up to
+ * time {@code t} a server has {@code t w_s + e_s} of them with {@code |e_s| <= 1/2}, so its count differs from its
+ * exact share {@code k w_s / W} by at most {@code (1 + (n - 2) w_s / W) / 2} in every prefix of a period (at most
+ * {@code (n - 1) / 2}; weights 1,1,1,1,9 reach 1.54) and by twice that in every window (RoundRobinProperties). Building it costs {@code O(P log n)}, bounded by the limit. A pick is one array load.
  *
  * <p><b>Large periods</b> (thousands of servers, or large weights): the weights stay in the persistent
  * {@link WeightTree} (an O(log n) update per change, no rebuild) laid end to end on a line of length {@code W}, and
