@@ -536,7 +536,8 @@ public final class BackendPool implements AutoCloseable {
   /**
    * One {@code Cookie} header value as the backend must receive it (see {@link #editRequest}): the same instance
    * when unchanged (allocation-free), null when the header must be dropped, else a new value. For gateways that
-   * edit headers one by one without building a list.
+   * edit headers one by one without building a list. Never throws because of the value: a {@code CharSequence} that
+   * throws is dropped (null), as {@link #editRequest} drops the cookies of a broken view.
    *
    * @param decision the decision the request was routed with
    * @param cookieHeader one {@code Cookie} header value of the request
@@ -547,15 +548,19 @@ public final class BackendPool implements AutoCloseable {
     if (stage == null) {
       return cookieHeader;
     }
-    String h = cookieHeader.toString();
-    if (CookieHeaders.hasControlCharacter(h)) {
-      h = CookieHeaders.dropCookiesWithControlCharacters(h);
-      if (h == null) {
-        return null;
+    try {
+      String h = cookieHeader.toString();
+      if (CookieHeaders.hasControlCharacter(h)) {
+        h = CookieHeaders.dropCookiesWithControlCharacters(h);
+        if (h == null) {
+          return null;
+        }
       }
+      String fwd = stage.forwardedCookieHeader(h);
+      return fwd == h && h == cookieHeader ? cookieHeader : fwd;
+    } catch (RuntimeException e) {
+      return null; // a value that cannot be read is not forwarded
     }
-    String fwd = stage.forwardedCookieHeader(h);
-    return fwd == h && h == cookieHeader ? cookieHeader : fwd;
   }
 
   /**
