@@ -493,8 +493,10 @@ public final class BackendPool implements AutoCloseable {
    * The request phase: the {@code Cookie} headers to forward for {@code decision} (HAProxy edits them whenever a
    * persistence cookie is configured: {@code indirect} removes ours, {@code prefix} strips {@code SRV~}, spaces
    * around {@code '='} go; a cookie carrying CR, LF or NUL is dropped). {@link RequestEdits#NONE} (no allocation)
-   * when nothing changes. At most {@link Builder#maxCookieHeaders} headers are read; more are forwarded unchanged
-   * only if no cookie is configured. Never throws because of the request.
+   * when nothing changes. At most {@link Builder#maxCookieHeaders} headers are read; when a cookie is configured
+   * and the request has more, only the first {@code maxCookieHeaders} (edited) are forwarded, since the others were
+   * not inspected. Without a cookie configuration the {@code Cookie} headers are not touched at all. Never throws
+   * because of the request.
    *
    * @param decision the decision the request was routed with
    * @param request the same request
@@ -506,8 +508,10 @@ public final class BackendPool implements AutoCloseable {
       return RequestEdits.NONE;
     }
     try {
-      int n = Math.min(request.headerCount("Cookie"), config.maxCookieHeaders);
-      List<String> out = null;
+      int count = request.headerCount("Cookie");
+      int n = Math.min(count, config.maxCookieHeaders);
+      // past the cap the headers were not inspected (our cookie, CR/LF): they are not forwarded
+      List<String> out = count > n ? new ArrayList<>(n) : null;
       for (int i = 0; i < n; i++) {
         CharSequence h = request.header("Cookie", i);
         if (h == null) {
