@@ -125,8 +125,22 @@ public final class BackendPool implements AutoCloseable {
     }
     config.healthListeners.forEach(tb::listener);
     this.tracker = tb.build();
-    for (ServerSpec spec : config.servers) {
-      add(spec, false);
+    // one placement pass for the whole configuration: adding id-less servers one by one would move already placed
+    // ones each time a name sorts before them (O(n^2) table updates for names like s1, s2, ..., s10, s11...)
+    synchronized (membershipLock) {
+      List<Server> members = new ArrayList<>(config.servers.size());
+      for (ServerSpec spec : config.servers) {
+        members.add(register(spec, false));
+      }
+      synchronized (tableLock) {
+        RoutingTable t = table;
+        for (Server s : members) {
+          if (s.persistentId() > 0) {
+            t = install(t, s);
+          }
+        }
+        table = reassignIdless(t);
+      }
     }
   }
 
@@ -780,44 +794,12 @@ public final class BackendPool implements AutoCloseable {
   }
 
   private Server add(ServerSpec spec, boolean joining) {
-    Objects.requireNonNull(spec, "spec");
     synchronized (membershipLock) {
-      checkOpen();
-      String id = spec.id();
-      if (byId.containsKey(id)) {
-        throw new IllegalArgumentException("server id must be unique in pool " + name + ", was duplicate \"" + id
-            + "\"");
-      }
-      if (spec.persistentId() > 0 && explicitSlots.containsKey(spec.persistentId() - 1)) {
-        throw new IllegalArgumentException("server persistent id must be unique in pool " + name + ", was "
-            + spec.persistentId() + " (server " + id + "; taken by " + explicitSlots.get(spec.persistentId() - 1).id()
-            + ")");
-      }
-      checkHashWeight(id, spec.weight());
-      Server.CookieStrings strings = cookieStrings(spec.id(), spec.cookie(), spec.address());
-      io.veza.routing.health.HealthPolicy policy = spec.healthPolicy() == null ? config.defaultHealthPolicy
-          : spec.healthPolicy();
-      if (joining) {
-        InitialState join = config.joinState != null ? config.joinState
-            : checksRunning && spec.check() ? InitialState.FULLY_DOWN : null;
-        if (join != null && join != policy.initialState()) {
-          policy = policy.toBuilder().initialState(join).build();
-        }
-      }
-      if (!spec.check()) {
-        uncheckedIds.add(id); // before tracker.add, whose membership hook asks the checkers' filter
-      }
-      TrackedServer health = tracker.add(id, spec.weight(), policy, spec.address());
-      Server server = new Server(this, spec, health, -1);
-      server.cookieStrings(strings);
+      Server server = register(spec, joining);
       synchronized (tableLock) {
-        byId.put(id, server);
-        byHealth.put(health, server);
-        if (spec.persistentId() > 0) {
-          int slot = spec.persistentId() - 1;
+        if (server.persistentId() > 0) {
+          int slot = server.slot();
           Server displaced = idlessBySlot.get(slot);
-          explicitSlots.put(slot, server);
-          server.slot(slot);
           RoutingTable t = table;
           if (displaced != null) {
             t = unplace(t, displaced);
@@ -825,12 +807,59 @@ public final class BackendPool implements AutoCloseable {
           t = install(t, server);
           table = reassignIdless(t);
         } else {
-          idless.put(id, server);
           table = reassignIdless(table);
         }
       }
       return server;
     }
+  }
+
+  /**
+   * Under membershipLock: validates {@code spec}, adds its server to the health tracker and to the pool's maps (an
+   * explicit slot is taken, an id-less server waits for {@link #reassignIdless}); the caller places it in the table.
+   */
+  private Server register(ServerSpec spec, boolean joining) {
+    Objects.requireNonNull(spec, "spec");
+    checkOpen();
+    String id = spec.id();
+    if (byId.containsKey(id)) {
+      throw new IllegalArgumentException("server id must be unique in pool " + name + ", was duplicate \"" + id
+          + "\"");
+    }
+    if (spec.persistentId() > 0 && explicitSlots.containsKey(spec.persistentId() - 1)) {
+      throw new IllegalArgumentException("server persistent id must be unique in pool " + name + ", was "
+          + spec.persistentId() + " (server " + id + "; taken by " + explicitSlots.get(spec.persistentId() - 1).id()
+          + ")");
+    }
+    checkHashWeight(id, spec.weight());
+    Server.CookieStrings strings = cookieStrings(spec.id(), spec.cookie(), spec.address());
+    io.veza.routing.health.HealthPolicy policy = spec.healthPolicy() == null ? config.defaultHealthPolicy
+        : spec.healthPolicy();
+    if (joining) {
+      InitialState join = config.joinState != null ? config.joinState
+          : checksRunning && spec.check() ? InitialState.FULLY_DOWN : null;
+      if (join != null && join != policy.initialState()) {
+        policy = policy.toBuilder().initialState(join).build();
+      }
+    }
+    if (!spec.check()) {
+      uncheckedIds.add(id); // before tracker.add, whose membership hook asks the checkers' filter
+    }
+    TrackedServer health = tracker.add(id, spec.weight(), policy, spec.address());
+    Server server = new Server(this, spec, health, -1);
+    server.cookieStrings(strings);
+    synchronized (tableLock) {
+      // not in the table yet: until it is placed the state hook finds no slot for it, and placing reads its state
+      byId.put(id, server);
+      byHealth.put(health, server);
+      if (spec.persistentId() > 0) {
+        explicitSlots.put(spec.persistentId() - 1, server);
+        server.slot(spec.persistentId() - 1);
+      } else {
+        idless.put(id, server);
+      }
+    }
+    return server;
   }
 
   private Server.CookieStrings cookieStrings(String id, @Nullable String configured,
