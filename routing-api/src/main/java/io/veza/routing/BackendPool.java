@@ -266,7 +266,8 @@ public final class BackendPool implements AutoCloseable {
       if (stickKey != null) {
         Server stuck = stickTable.lookup(stickKey);
         if (stuck != null && (stuck.health.state().isCookieEligible() || config.persist)) {
-          return decision(stuck, Reason.STICK_TABLE, flags, m, stripe);
+          // HAProxy process_sticking_rules: a stick match is SF_DIRECT | SF_ASSIGNED, like a cookie match
+          return decision(stuck, Reason.STICK_TABLE, flags | RouteDecision.DIRECT, m, stripe);
         }
       }
     }
