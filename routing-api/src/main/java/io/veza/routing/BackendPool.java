@@ -481,7 +481,8 @@ public final class BackendPool implements AutoCloseable {
       noServerDecisions.increment();
       return RouteDecision.NO_SERVER;
     }
-    server.counters.increment(stripe, ServerCounters.REDISPATCHES);
+    // HAProxy assign_server_and_queue: wredis only when the server changed, else it was a retry (wretr)
+    server.counters.increment(stripe, picked == server ? ServerCounters.RETRIES : ServerCounters.REDISPATCHES);
     int flags = failed.flags() & ~RouteDecision.DIRECT;
     if (request != null) {
       storeStick(request, picked);

@@ -167,4 +167,21 @@ class RetryTest {
     assertEquals(Reason.REDISPATCHED, pool.retry(r, stuck, 3).reason());
     assertEquals(ResponseEdits.NONE, pool.editResponse(stuck, TestResponse.ok()), "no cookie for a direct request");
   }
+
+  /**
+   * A redispatch that finds no other server goes back to the same one and counts as a retry, not a redispatch
+   * (HAProxy {@code assign_server_and_queue}: {@code redispatches} only when the server changed). (Regression: it was
+   * counted in wredis.)
+   */
+  @Test
+  void aRedispatchBackToTheSameServerCountsAsARetry() {
+    BackendPool pool = pool(true, 2, -1, Balance.roundRobin(), 1);
+    TestRequest r = TestRequest.withCookie("SERVERID=c0");
+    RouteDecision d = pool.route(r);
+    RouteDecision again = pool.retry(r, d, 2);
+    assertEquals("s0", Pools.id(again));
+    assertEquals(Reason.REDISPATCHED, again.reason());
+    assertEquals(1, stats(pool, "s0").retries());
+    assertEquals(0, stats(pool, "s0").redispatches());
+  }
 }
