@@ -60,7 +60,8 @@ final class TestRequest implements RequestView {
   @Override
   public int headerCount(CharSequence name) {
     int n = 0;
-    for (String[] h : headers) {
+    for (int k = 0; k < headers.size(); k++) { // indexed: no iterator, so a measured route allocates nothing here
+      String[] h = headers.get(k);
       if (h[0].contentEquals(name) || h[0].equalsIgnoreCase(name.toString())) {
         n++;
       }
@@ -71,7 +72,8 @@ final class TestRequest implements RequestView {
   @Override
   public CharSequence header(CharSequence name, int index) {
     int n = 0;
-    for (String[] h : headers) {
+    for (int k = 0; k < headers.size(); k++) { // indexed: no iterator, so a measured route allocates nothing here
+      String[] h = headers.get(k);
       if ((h[0].contentEquals(name) || h[0].equalsIgnoreCase(name.toString())) && n++ == index) {
         return h[1];
       }

@@ -37,7 +37,8 @@ final class TestResponse implements ResponseView {
   @Override
   public int headerCount(CharSequence name) {
     int n = 0;
-    for (String[] h : headers) {
+    for (int k = 0; k < headers.size(); k++) { // indexed: no iterator, so a measured route allocates nothing here
+      String[] h = headers.get(k);
       if (h[0].equalsIgnoreCase(name.toString())) {
         n++;
       }
@@ -48,7 +49,8 @@ final class TestResponse implements ResponseView {
   @Override
   public CharSequence header(CharSequence name, int index) {
     int n = 0;
-    for (String[] h : headers) {
+    for (int k = 0; k < headers.size(); k++) { // indexed: no iterator, so a measured route allocates nothing here
+      String[] h = headers.get(k);
       if (h[0].equalsIgnoreCase(name.toString()) && n++ == index) {
         return h[1];
       }
