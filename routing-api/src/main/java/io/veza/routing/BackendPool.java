@@ -151,7 +151,7 @@ public final class BackendPool implements AutoCloseable {
    * @return a new builder
    */
   public static Builder builder(String name) {
-    return new Builder(name);
+    return new Builder(Objects.requireNonNull(name, "name"));
   }
 
   // ------------------------------------------------------------------------------------------------ reads
@@ -179,10 +179,10 @@ public final class BackendPool implements AutoCloseable {
   /**
    * The member with this id, if any.
    *
-   * @param id a server id
+   * @param id a server id (null: empty)
    * @return the server, or empty
    */
-  public Optional<Server> server(String id) {
+  public Optional<Server> server(@Nullable String id) {
     return Optional.ofNullable(id == null ? null : byId.get(id));
   }
 
@@ -519,6 +519,7 @@ public final class BackendPool implements AutoCloseable {
    * @return the edits
    */
   public RequestEdits editRequest(RouteDecision decision, @Nullable RequestView request) {
+    Objects.requireNonNull(decision, "decision");
     CookieStage stage = cookies;
     if (stage == null || request == null) {
       return RequestEdits.NONE;
@@ -564,6 +565,8 @@ public final class BackendPool implements AutoCloseable {
    * @return the value to forward, or null to drop the header
    */
   public @Nullable CharSequence forwardCookieHeader(RouteDecision decision, CharSequence cookieHeader) {
+    Objects.requireNonNull(decision, "decision");
+    Objects.requireNonNull(cookieHeader, "cookieHeader");
     CookieStage stage = cookies;
     if (stage == null) {
       return cookieHeader;
@@ -657,7 +660,7 @@ public final class BackendPool implements AutoCloseable {
    * @param server the server
    */
   public void reportConnected(Server server) {
-    if (owns(server)) {
+    if (owns(Objects.requireNonNull(server, "server"))) {
       server.health.observeConnect(true);
     }
   }
@@ -668,7 +671,7 @@ public final class BackendPool implements AutoCloseable {
    * @param server the server
    */
   public void reportConnectFailure(Server server) {
-    if (owns(server)) {
+    if (owns(Objects.requireNonNull(server, "server"))) {
       server.health.observeConnect(false);
     }
   }
@@ -681,7 +684,7 @@ public final class BackendPool implements AutoCloseable {
    * @param httpStatus the status
    */
   public void reportResponse(Server server, int httpStatus) {
-    if (owns(server)) {
+    if (owns(Objects.requireNonNull(server, "server"))) {
       server.counters.increment(ServerCounters.statusClass(httpStatus));
       server.health.observeHttpStatus(httpStatus);
     }
@@ -693,7 +696,7 @@ public final class BackendPool implements AutoCloseable {
    * @param server the server
    */
   public void reportTransportError(Server server) {
-    if (owns(server)) {
+    if (owns(Objects.requireNonNull(server, "server"))) {
       server.counters.increment(ServerCounters.RESPONSE_ERRORS);
       server.health.observeTransportError();
     }
@@ -719,6 +722,8 @@ public final class BackendPool implements AutoCloseable {
    * @throws IllegalArgumentException if {@code server} belongs to another pool
    */
   public SessionRegistration registerSession(Server server, Runnable close) {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(close, "close");
     if (!owns(server)) {
       throw new IllegalArgumentException("server must belong to pool " + name + ", was " + server);
     }
@@ -1577,7 +1582,7 @@ public final class BackendPool implements AutoCloseable {
                            long maxSize, java.time.Duration expireAfterIdle) {
       this.stickKey = Objects.requireNonNull(key, "stickOn key");
       this.stickMaxSize = maxSize;
-      this.stickExpireAfterIdle = expireAfterIdle;
+      this.stickExpireAfterIdle = Objects.requireNonNull(expireAfterIdle, "expireAfterIdle");
       return this;
     }
 

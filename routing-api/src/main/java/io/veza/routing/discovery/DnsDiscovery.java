@@ -101,7 +101,7 @@ public final class DnsDiscovery implements Discovery {
    * @return a builder (count 1, refresh every 10 s, JDK resolver, system scheduler)
    */
   public static Builder builder(String prefix, String host, int port) {
-    return new Builder(prefix, host, port);
+    return new Builder(Objects.requireNonNull(prefix, "prefix"), Objects.requireNonNull(host, "host"), port);
   }
 
   @Override
