@@ -49,7 +49,7 @@ public final class ServerSpec {
    * @return a builder
    */
   public static Builder builder(String id, InetSocketAddress address) {
-    return new Builder(id, address);
+    return new Builder(Objects.requireNonNull(id, "id"), Objects.requireNonNull(address, "address"));
   }
 
   /**
@@ -58,7 +58,7 @@ public final class ServerSpec {
    * @param id the server name
    * @param address where the gateway connects to
    * @return the spec
-   * @throws IllegalArgumentException if the id is empty or the address null
+   * @throws IllegalArgumentException if the id is empty or invalid
    */
   public static ServerSpec of(String id, InetSocketAddress address) {
     return builder(id, address).build();
