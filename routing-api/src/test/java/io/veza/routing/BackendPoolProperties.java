@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.veza.routing.health.AdminState;
 import io.veza.routing.health.HealthPolicy;
-import io.veza.routing.testing.ManualScheduler;
+import io.veza.routing.health.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.ForAll;

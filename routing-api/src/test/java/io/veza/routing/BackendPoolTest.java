@@ -240,7 +240,10 @@ class BackendPoolTest {
   @Test
   void toStringsDescribeThePool() {
     BackendPool pool = Pools.builder("p").server("a", Pools.addr(0), s -> s.id(4).backup()).build();
-    assertEquals("BackendPool{p, balance roundrobin, 1 servers}", pool.toString());
+    // the pool prints as the HAProxy backend section it is (routing-haproxy parses it back to an equal pool)
+    assertEquals(String.join("\n", "backend p", "    mode http", "    balance roundrobin", "    retries 3",
+        "    server a " + Pools.addr(0).getHostString() + ":" + Pools.addr(0).getPort() + " id 4 backup check", ""),
+        pool.toString());
     Server a = pool.server("a").orElseThrow();
     assertTrue(a.toString().startsWith("Server{a id 4, slot 3, "), a.toString());
     pool.remove("a");

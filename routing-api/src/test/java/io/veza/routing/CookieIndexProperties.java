@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.veza.routing.testing.AllocationMeter;
+import io.veza.routing.health.testing.AllocationMeter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

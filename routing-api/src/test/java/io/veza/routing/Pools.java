@@ -2,7 +2,7 @@ package io.veza.routing;
 
 import io.veza.routing.health.AdminState;
 import io.veza.routing.health.OperationalState;
-import io.veza.routing.testing.ManualScheduler;
+import io.veza.routing.health.testing.ManualScheduler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

@@ -13,7 +13,7 @@ import io.veza.routing.health.ActiveChecker;
 import io.veza.routing.health.HealthPolicy;
 import io.veza.routing.health.ObserveMode;
 import io.veza.routing.health.Probes;
-import io.veza.routing.testing.ManualScheduler;
+import io.veza.routing.health.testing.ManualScheduler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.veza.routing.RouteDecision.Reason;
-import io.veza.routing.testing.AllocationMeter;
+import io.veza.routing.health.testing.AllocationMeter;
 import org.junit.jupiter.api.Test;
 
 /**

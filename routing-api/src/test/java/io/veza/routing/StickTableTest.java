@@ -8,8 +8,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class StickTableTest {
-  private final io.veza.routing.testing.ManualScheduler scheduler = new io.veza.routing.testing.ManualScheduler();
-  private final io.veza.routing.testing.ManualTicker ticker = scheduler.ticker();
+  private final io.veza.routing.health.testing.ManualScheduler scheduler = new io.veza.routing.health.testing.ManualScheduler();
+  private final io.veza.routing.health.testing.ManualTicker ticker = scheduler.ticker();
 
   private BackendPool pool() {
     return Pools.builder("ws", scheduler)

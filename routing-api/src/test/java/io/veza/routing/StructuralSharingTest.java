@@ -9,7 +9,7 @@ import io.veza.routing.hash.JumpSelector;
 import io.veza.routing.health.AdminState;
 import io.veza.routing.health.HealthPolicy;
 import io.veza.routing.health.OperationalState;
-import io.veza.routing.testing.ManualScheduler;
+import io.veza.routing.health.testing.ManualScheduler;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.Collections;

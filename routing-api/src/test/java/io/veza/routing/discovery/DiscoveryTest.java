@@ -10,7 +10,7 @@ import io.veza.routing.BackendPool;
 import io.veza.routing.RouteDecision;
 import io.veza.routing.RequestView;
 import io.veza.routing.ServerSpec;
-import io.veza.routing.testing.ManualScheduler;
+import io.veza.routing.health.testing.ManualScheduler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
