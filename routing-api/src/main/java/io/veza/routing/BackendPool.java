@@ -139,7 +139,7 @@ public final class BackendPool implements AutoCloseable {
             t = install(t, s);
           }
         }
-        table = reassignIdless(t);
+        table = reassignIdless(t).sealed();
       }
     }
   }
@@ -812,9 +812,9 @@ public final class BackendPool implements AutoCloseable {
             t = unplace(t, displaced);
           }
           t = install(t, server);
-          table = reassignIdless(t);
+          table = reassignIdless(t).sealed();
         } else {
-          table = reassignIdless(table);
+          table = reassignIdless(table).sealed();
         }
       }
       return server;
@@ -995,7 +995,7 @@ public final class BackendPool implements AutoCloseable {
           idlessBySlot.remove(server.slot());
         }
         server.detach();
-        table = reassignIdless(t);
+        table = reassignIdless(t).sealed();
       }
       uncheckedIds.remove(id);
     }
@@ -1186,7 +1186,7 @@ public final class BackendPool implements AutoCloseable {
           if (strings.value() != null) {
             t = t.withCookies(t.cookies.add(strings.value(), s));
           }
-          table = t;
+          table = t.sealed();
         }
       } else {
         s.cookieStrings(strings);
@@ -1204,7 +1204,7 @@ public final class BackendPool implements AutoCloseable {
     }
     synchronized (tableLock) {
       if (server.isMember() && table.server(server.slot()) == server) {
-        table = table.place(server, server.slot(), current, hashScale);
+        table = table.place(server, server.slot(), current, hashScale).sealed();
       }
     }
     if (closed) {

@@ -105,6 +105,11 @@ final class RoundRobin {
 
   /** Coprime candidates near {@code P / phi} that {@link #step} compares. */
   static final int STEP_CANDIDATES = 32;
+  /**
+   * A step whose continued fraction has no partial quotient above this is taken at once (most periods have one among
+   * the first candidates), which keeps a weight change cheap; otherwise the best of the candidates.
+   */
+  static final long GOOD_QUOTIENT = 4;
 
   /**
    * {@code g = G * g'} with {@code g'} coprime to {@code P = W / G}, among the {@value #STEP_CANDIDATES} such
@@ -129,10 +134,13 @@ final class RoundRobin {
         long c = side == 0 ? base + d : base - d;
         if (c > 0 && c < periods && gcd(c, periods) == 1) {
           found++;
-          long q = maxPartialQuotient(c, periods);
+          long q = maxPartialQuotient(c, periods, bestQuotient);
           if (q < bestQuotient) {
             best = c;
             bestQuotient = q;
+            if (q <= GOOD_QUOTIENT) {
+              return best * gcd; // spread as well as it gets near 1/phi: no need to look further
+            }
           }
         }
       }
@@ -142,9 +150,17 @@ final class RoundRobin {
 
   /** The largest partial quotient of the continued fraction of {@code a / b}, {@code 0 < a < b}. */
   static long maxPartialQuotient(long a, long b) {
+    return maxPartialQuotient(a, b, Long.MAX_VALUE);
+  }
+
+  /** {@link #maxPartialQuotient(long, long)}, or any value {@code >= stopAt} as soon as one quotient reaches it. */
+  static long maxPartialQuotient(long a, long b, long stopAt) {
     long max = 0;
     while (a != 0) {
       long q = b / a;
+      if (q >= stopAt) {
+        return q;
+      }
       max = Math.max(max, q);
       long r = b % a;
       b = a;
