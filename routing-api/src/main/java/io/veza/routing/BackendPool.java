@@ -839,6 +839,7 @@ public final class BackendPool implements AutoCloseable {
           + ")");
     }
     checkHashWeight(id, spec.weight());
+    checkHashSlots(spec);
     Server.CookieStrings strings = cookieStrings(spec.id(), spec.cookie(), spec.address());
     io.veza.routing.health.HealthPolicy policy = spec.healthPolicy() == null ? config.defaultHealthPolicy
         : spec.healthPolicy();
@@ -870,6 +871,22 @@ public final class BackendPool implements AutoCloseable {
       }
     }
     return server;
+  }
+
+  /** With a fixed {@code hashSlots}: a persistent id must fit, and the pool must have room for one more server. */
+  private void checkHashSlots(ServerSpec spec) {
+    int fixed = config.hashSlots;
+    if (fixed == 0) {
+      return;
+    }
+    if (spec.persistentId() > fixed) {
+      throw new IllegalArgumentException("server persistent id must be at most hashSlots " + fixed + " of pool " + name
+          + ", was " + spec.persistentId() + " (server " + spec.id() + ")");
+    }
+    if (byId.size() >= fixed) {
+      throw new IllegalArgumentException("pool " + name + " is full: hashSlots " + fixed + " servers, cannot add "
+          + spec.id());
+    }
   }
 
   private Server.CookieStrings cookieStrings(String id, @Nullable String configured,
@@ -928,7 +945,14 @@ public final class BackendPool implements AutoCloseable {
     return t.withSelectorSlots(selectorSlots(activeSlots), selectorSlots(backupSlots));
   }
 
-  private static int selectorSlots(TreeSet<Integer> slots) {
+  /**
+   * A hash selector's slot count: the pool's fixed {@code hashSlots}, or the group's highest slot + 1 (a function of
+   * the membership alone, so every gateway agrees; see {@link Builder#hashSlots(int)} for what holes cost).
+   */
+  private int selectorSlots(TreeSet<Integer> slots) {
+    if (config.hashSlots > 0) {
+      return config.hashSlots;
+    }
     return slots.isEmpty() ? 0 : slots.last() + 1;
   }
 
@@ -1077,6 +1101,14 @@ public final class BackendPool implements AutoCloseable {
       }
       checkHashWeight(s.id(), s.weight());
       cookieStrings(s.id(), s.cookie(), s.address()); // throws on an invalid cookie value
+      if (config.hashSlots > 0 && s.persistentId() > config.hashSlots) {
+        throw new IllegalArgumentException("server persistent id must be at most hashSlots " + config.hashSlots
+            + " of pool " + name + ", was " + s.persistentId() + " (server " + s.id() + ")");
+      }
+    }
+    if (config.hashSlots > 0 && wanted.size() > config.hashSlots) {
+      throw new IllegalArgumentException("membership must have at most hashSlots " + config.hashSlots
+          + " servers, was " + wanted.size() + " (pool " + name + ")");
     }
     synchronized (membershipLock) {
       checkOpen();
@@ -1310,6 +1342,7 @@ public final class BackendPool implements AutoCloseable {
     long stickMaxSize;
     java.time.@Nullable Duration stickExpireAfterIdle;
     int hashWeightScale;
+    int hashSlots;
     int maxCookieHeaders = 101;
     int maxCookieBytes = 16384;
 
@@ -1615,6 +1648,26 @@ public final class BackendPool implements AutoCloseable {
      */
     public Builder hashWeightScale(int scale) {
       this.hashWeightScale = scale;
+      return this;
+    }
+
+    /**
+     * Hashed pools: a fixed number of hash slots (default 0: the highest occupied slot + 1). The jump hash maps keys
+     * to slots, and a slot's key sequence depends on the slot count, so with the default a change of the highest
+     * slot while lower slots are empty (holes) also moves some keys between the remaining servers (about
+     * {@code holes / slots} of the keys that pass through a hole), and a server that joins above the others before
+     * its first passed check briefly diverts the keys that will be its own. With a fixed count nothing depends on
+     * which slots are occupied: every join, leave and health change moves exactly the keys of the server concerned.
+     * The price is lookups: {@code hashSlots / usable servers} jump attempts on average. Use it for
+     * {@code server-template} pools (slots = the template's count, as HAProxy sizes them) and for pools whose
+     * membership comes and goes; servers need persistent ids at most {@code hashSlots}, and the pool refuses more
+     * than {@code hashSlots} servers.
+     *
+     * @param slots 1..{@value ServerSpec#MAX_PERSISTENT_ID}, or 0 for the default
+     * @return this builder
+     */
+    public Builder hashSlots(int slots) {
+      this.hashSlots = slots;
       return this;
     }
 

@@ -300,4 +300,58 @@ class MembershipDisruptionProperties {
     assertBinomial(survivorsMoved, survivorKeys, pMoveGivenSurvivor, (join ? "join" : "leave") + " above a gap of "
         + g + " over " + n + " survivors");
   }
+
+  /**
+   * With a fixed slot count ({@code hashSlots}), the gap above costs nothing: joining or leaving anywhere, holes or
+   * not, and a server that joins DOWN before its checks pass, move exactly the keys of the server concerned.
+   */
+  @Property(tries = 30, seed = "9208")
+  void withFixedHashSlotsEveryChangeMovesOnlyTheKeysOfTheServerConcerned(
+      @ForAll @IntRange(min = 2, max = 30) int n, @ForAll @IntRange(min = 1, max = 30) int g,
+      @ForAll @IntRange(min = 0, max = 2) int change, @ForAll long seed) {
+    int m = n + g;
+    int slots = m + 1 + g; // room above the highest server too
+    BackendPool.Builder b = Pools.hashed("p").hashSlots(slots);
+    for (int i = 1; i <= n; i++) {
+      b.server(server(i, 1));
+    }
+    BackendPool pool = b.build();
+    String top = "s" + (m + 1);
+    if (change == 1) {
+      pool.add(server(m + 1, 1));
+    }
+    String[] before = Pools.map(pool, KEYS, seed);
+    switch (change) {
+      case 0 -> pool.add(server(m + 1, 1));                                 // join above a gap
+      case 1 -> pool.remove(top);                                           // leave from above a gap
+      default -> pool.add(ServerSpec.builder(top, Pools.addr(m + 1)).id(m + 1).disabled(true).build()); // joins out
+    }
+    String[] after = Pools.map(pool, KEYS, seed);
+    int moved = 0;
+    for (int k = 0; k < KEYS; k++) {
+      if (!before[k].equals(after[k])) {
+        moved++;
+        assertTrue(before[k].equals(top) || after[k].equals(top),
+            () -> "a key moved between two other servers: change " + change);
+      }
+    }
+    if (change == 2) {
+      assertEquals(0, moved, "a server that joins in maintenance takes no key and diverts none");
+    } else {
+      // n servers plus the top one: the top one owns 1/(n+1) of the keys whatever the holes
+      assertBinomial(moved, KEYS, 1.0 / (n + 1), "keys of the server that " + (change == 0 ? "joined" : "left"));
+    }
+  }
+
+  @Example
+  void aFixedSlotCountRefusesWhatDoesNotFit() {
+    BackendPool pool = Pools.hashed("p").hashSlots(2).server(server(1, 1)).build();
+    IllegalArgumentException tooHigh = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> pool.add(server(3, 1)));
+    assertTrue(tooHigh.getMessage().contains("at most hashSlots 2"), tooHigh.getMessage());
+    pool.add(server(2, 1));
+    IllegalArgumentException full = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> pool.add(ServerSpec.of("x", Pools.addr(9))));
+    assertTrue(full.getMessage().contains("is full"), full.getMessage());
+  }
 }

@@ -101,6 +101,11 @@ public final class HaproxyBackend {
       b.stickOn(stickKey, stickSize, stickExpire);
     }
     servers.forEach(b::server);
+    if (template != null && balance.isHash()) {
+      // HAProxy sizes a template's slots once; a fixed slot count keeps every key where it is when addresses
+      // come and go (see BackendPool.Builder.hashSlots)
+      b.hashSlots(template.count());
+    }
     return b;
   }
 
