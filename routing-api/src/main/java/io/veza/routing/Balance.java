@@ -443,7 +443,7 @@ public final class Balance {
       case QUERY_PARAM:
         return "url_param " + name;
       case PATH_SEGMENT:
-        return "path segment " + depth;
+        return "hash path,field(" + (depth + 2) + ",/)"; // HAProxy 2.6: the (index+2)-th '/'-separated field
       default:
         return "key " + keyFunction;
     }

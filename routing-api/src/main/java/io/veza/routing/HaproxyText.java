@@ -36,7 +36,7 @@ final class HaproxyText {
     out.append("backend ").append(HaproxySyntax.quote(config.name)).append('\n');
     line(out, "mode http");
     Balance b = config.balance;
-    if (b.kind() == Balance.Kind.PATH_SEGMENT || b.kind() == Balance.Kind.KEY) {
+    if (b.kind() == Balance.Kind.KEY) {
       line(out, "# balance " + b + ": not expressible in HAProxy syntax");
     } else {
       line(out, "balance " + b);

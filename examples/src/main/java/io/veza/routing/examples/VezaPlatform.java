@@ -6,7 +6,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.veza.routing.Balance;
 import io.veza.routing.BackendPool;
 import io.veza.routing.CookiePersistence;
-import io.veza.routing.RequestView;
 import io.veza.routing.examples.backend.ApiBackend;
 import io.veza.routing.examples.backend.StreamServer;
 import io.veza.routing.examples.gateway.Gateway;
@@ -16,7 +15,6 @@ import io.veza.routing.health.Probes;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.CharBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -145,47 +143,23 @@ public final class VezaPlatform implements AutoCloseable {
   }
 
   /**
-   * {@code backend stream-server}: the {@code track_id} of {@code /hls/{track_id}/...} is the key of the jump
-   * consistent hash (a user key function), {@code option redispatch}. No slow start: HAProxy's consistent hash
-   * applies weights as they change, and here a returning streamer should take its tracks back at once.
+   * {@code backend stream-server}: {@code balance hash path,field(3,/)} + {@code hash-type consistent} — the
+   * {@code track_id} of {@code /hls/{track_id}/...} (path segment 1) is the key of the jump consistent hash, hashed
+   * in place with no copy, so every segment of a track goes to one streamer ({@code balance uri} would hash the whole
+   * path and spread a track's segments); {@code option redispatch}. No slow start: a returning streamer should take
+   * its tracks back at once.
    */
   static BackendPool streamPool(Timings t, InetSocketAddress s1, InetSocketAddress s2, HealthEvents events) {
     HealthPolicy health = defaultServerChecks(t).build();
     return BackendPool.builder("stream-server")
         .server(STREAM_1, s1)
         .server(STREAM_2, s2)
-        .balance(Balance.key(VezaPlatform::trackId))
+        .balance(Balance.pathSegment(1))
         .redispatch(true)
         .retries(3)
         .defaultHealthPolicy(health)
         .healthListener(events)
         .build();
-  }
-
-  /**
-   * The {@code track_id} of {@code /hls/{track_id}/...} as a view over the request's characters (no copy), or null
-   * (then the request is balanced by round robin). {@code Balance.pathSegment(1)} does the same without even the
-   * view object; this shows the general form, a function of the whole request.
-   */
-  static CharSequence trackId(RequestView request) {
-    CharSequence uri = request.uri();
-    if (uri == null || uri.length() <= 5 || !startsWith(uri, "/hls/")) {
-      return null;
-    }
-    int end = 5;
-    while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
-      end++;
-    }
-    return end == 5 ? null : CharBuffer.wrap(uri, 5, end);
-  }
-
-  private static boolean startsWith(CharSequence s, String prefix) {
-    for (int i = 0; i < prefix.length(); i++) {
-      if (s.charAt(i) != prefix.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** {@code option httpchk GET /api/v1/health}: passes on 2xx/3xx, a new request per check. */

@@ -491,7 +491,21 @@ final class ConfigParser {
         return;
       }
       b = Balance.header(name);
-    } else if (Set.of("static-rr", "first", "leastconn", "source", "hash").contains(algo)
+    } else if (algo.equals("hash")) {
+      // balance hash <expr>: the one expression routing maps exactly is a path field, path,field(N,/): the N-th
+      // '/'-separated field of the path (field 1 is the empty one before the leading '/'), i.e. path segment N-2
+      String expr = arg(w, 2, "hash requires a sample expression");
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("path,field\\(([0-9]{1,4}),/\\)").matcher(expr);
+      if (!m.matches() || Integer.parseInt(m.group(1)) < 2) {
+        unsupported("balance", "balance hash " + expr + " is not supported (routing maps 'hash path,field(N,/)',"
+            + " N >= 2, onto a path segment)");
+        return;
+      }
+      if (w.size() > 3) {
+        throw error("balance", "unexpected argument '" + w.get(3) + "'");
+      }
+      b = Balance.pathSegment(Integer.parseInt(m.group(1)) - 2);
+    } else if (Set.of("static-rr", "first", "leastconn", "source").contains(algo)
         || algo.startsWith("random") || algo.startsWith("rdp-cookie")) {
       unsupported("balance", "balance " + algo + " is not supported (routing has roundrobin, uri, url_param and"
           + " hdr(name))");
@@ -500,7 +514,8 @@ final class ConfigParser {
       throw error("balance", "only supports 'roundrobin', 'static-rr', 'leastconn', 'source', 'uri', 'url_param',"
           + " 'hdr(name)' and 'rdp-cookie(name)' options, was '" + algo + "'");
     }
-    if (!algo.equals("uri") && !algo.equals("url_param") && !algo.startsWith("hdr(") && w.size() > 2) {
+    if (!algo.equals("uri") && !algo.equals("url_param") && !algo.startsWith("hdr(") && !algo.equals("hash")
+        && w.size() > 2) {
       throw error("balance", "unexpected argument '" + w.get(2) + "'");
     }
     p.balance = b;

@@ -35,6 +35,8 @@ class HaproxyAgreementTest {
       DEFAULTS + "backend b\n    balance roundrobin\n    server s1 127.0.0.1:8080 check inter 5s fall 3 rise 2\n",
       DEFAULTS + "backend b\n    balance uri len 32 depth 3 whole path-only\n    hash-type consistent\n"
           + "    server s1 127.0.0.1:8080 id 7\n    server s2 127.0.0.1:8081\n",
+      DEFAULTS + "backend b\n    balance hash path,field(3,/)\n    hash-type consistent\n"
+          + "    server s1 127.0.0.1:8080 id 1\n    server s2 127.0.0.1:8081 id 2\n",
       DEFAULTS + "backend b\n    balance url_param track\n    hash-type map-based sdbm avalanche\n"
           + "    server s1 127.0.0.1:8080\n",
       DEFAULTS + "backend b\n    balance hdr(X-Track-Id)\n    server s1 127.0.0.1:8080 weight 0\n"

@@ -188,4 +188,47 @@ class VezaConfigTest {
   private static String describe(RouteDecision d) {
     return d == null ? "give up" : (d.server() == null ? "-" : d.server().id()) + " " + d.reason();
   }
+
+  /**
+   * The example's stream pool hashes the track id alone, which HAProxy 2.6 writes {@code balance hash
+   * path,field(3,/)} (the third '/'-separated field of the path); the importer maps it onto
+   * {@code Balance.pathSegment(1)}, and the imported pool decides exactly like the example's, all up and with each
+   * streamer down.
+   */
+  @Test
+  void trackIdHashingDecidesLikeTheExamplesStreamPool() {
+    String cfg = String.join("\n", "defaults", "    mode http", "    option redispatch", "    retries 3",
+        "    default-server check inter 5s fall 3 rise 2 observe layer7", "", "backend stream_pool",
+        "    balance hash path,field(3,/)", "    hash-type consistent", "    option httpchk GET /api/v1/health",
+        "    server stream-server-1 127.0.0.1:18091", "    server stream-server-2 127.0.0.1:18092", "");
+    assertTrue(Haproxy.check(cfg, Map.of()).accepted(), "haproxy -c accepts the configuration");
+    HaproxyConfig config = HaproxyConfig.parse(cfg);
+    try (BackendPool imported = config.backend("stream_pool").orElseThrow().builder().build();
+         BackendPool byHand = BackendPool.builder("stream_pool")
+             .server("stream-server-1", new InetSocketAddress("127.0.0.1", 18091))
+             .server("stream-server-2", new InetSocketAddress("127.0.0.1", 18092))
+             .balance(Balance.pathSegment(1)).redispatch(true).build()) {
+      List<TestRequest> requests = corpus(20261129L, 2000);
+      for (String down : new String[] {null, "stream-server-1", "stream-server-2"}) {
+        if (down != null) {
+          imported.setHealth(down, OperationalState.DOWN);
+          byHand.setHealth(down, OperationalState.DOWN);
+        }
+        int hashed = 0;
+        for (TestRequest req : requests) {
+          if (req.uri().toString().startsWith("/hls/")) {
+            RouteDecision a = imported.route(req);
+            RouteDecision b = byHand.route(req);
+            assertEquals(describe(b), describe(a), req.toString());
+            hashed += a.reason() == RouteDecision.Reason.HASHED ? 1 : 0;
+          }
+        }
+        assertTrue(hashed > 0, "track requests are hashed");
+        if (down != null) {
+          imported.setHealth(down, OperationalState.UP);
+          byHand.setHealth(down, OperationalState.UP);
+        }
+      }
+    }
+  }
 }

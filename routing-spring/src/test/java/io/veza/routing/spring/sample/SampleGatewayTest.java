@@ -42,7 +42,7 @@ class SampleGatewayTest {
       BackendPool api = pools.pool("backend-api").orElseThrow();
       assertThat(api.cookie().orElseThrow().toString()).contains("SERVERID").contains("insert");
       assertThat(api.servers()).hasSize(2);
-      assertThat(pools.pool("stream").orElseThrow().balance().toString()).isEqualTo("path segment 1");
+      assertThat(pools.pool("stream").orElseThrow().balance().toString()).isEqualTo("hash path,field(3,/)");
       assertThat(pools.pool("stream").orElseThrow().server("stream2").orElseThrow().persistentId()).isEqualTo(2);
 
       String gateway = "http://127.0.0.1:" + sample.getEnvironment().getProperty("local.server.port");
