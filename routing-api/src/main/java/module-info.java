@@ -5,6 +5,7 @@
 module io.veza.routing {
   exports io.veza.routing;
   exports io.veza.routing.discovery;
+  exports io.veza.routing.syntax;
 
   requires transitive io.veza.routing.hash;
   requires transitive io.veza.routing.health;

@@ -3,8 +3,8 @@
  * slow start that runs by itself, and active checks, for a live set of servers. No runtime dependency.
  */
 module io.veza.routing.health {
-  requires java.net.http;
-  requires static org.jspecify;
+  requires transitive java.net.http;
+  requires static transitive org.jspecify;
 
   exports io.veza.routing.health;
 }

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -128,8 +128,22 @@ public final class BackendPool implements AutoCloseable {
     }
     config.healthListeners.forEach(tb::listener);
     this.tracker = tb.build();
-    for (ServerSpec spec : config.servers) {
-      add(spec, false);
+    // one placement pass for the whole configuration: adding id-less servers one by one would move already placed
+    // ones each time a name sorts before them (O(n^2) table updates for names like s1, s2, ..., s10, s11...)
+    synchronized (membershipLock) {
+      List<Server> members = new ArrayList<>(config.servers.size());
+      for (ServerSpec spec : config.servers) {
+        members.add(register(spec, false));
+      }
+      synchronized (tableLock) {
+        RoutingTable t = table;
+        for (Server s : members) {
+          if (s.persistentId() > 0) {
+            t = install(t, s);
+          }
+        }
+        table = reassignIdless(t).sealed();
+      }
     }
   }
 
@@ -140,7 +154,7 @@ public final class BackendPool implements AutoCloseable {
    * @return a new builder
    */
   public static Builder builder(String name) {
-    return new Builder(name);
+    return new Builder(Objects.requireNonNull(name, "name"));
   }
 
   // ------------------------------------------------------------------------------------------------ reads
@@ -168,10 +182,10 @@ public final class BackendPool implements AutoCloseable {
   /**
    * The member with this id, if any.
    *
-   * @param id a server id
+   * @param id a server id (null: empty)
    * @return the server, or empty
    */
-  public Optional<Server> server(String id) {
+  public Optional<Server> server(@Nullable String id) {
     return Optional.ofNullable(id == null ? null : byId.get(id));
   }
 
@@ -265,7 +279,8 @@ public final class BackendPool implements AutoCloseable {
       if (stickKey != null) {
         Server stuck = stickTable.lookup(stickKey);
         if (stuck != null && (stuck.health.state().isCookieEligible() || config.persist)) {
-          return decision(stuck, Reason.STICK_TABLE, flags, m, stripe);
+          // HAProxy process_sticking_rules: a stick match is SF_DIRECT | SF_ASSIGNED, like a cookie match
+          return decision(stuck, Reason.STICK_TABLE, flags | RouteDecision.DIRECT, m, stripe);
         }
       }
     }
@@ -489,18 +504,19 @@ public final class BackendPool implements AutoCloseable {
       }
       return RouteDecision.NO_SERVER;
     }
+    int flags = failed.flags() & ~RouteDecision.DIRECT;
     if (picked == server) {
-      // HAProxy (assign_server_and_queue): a redispatch that lands on the same server is a retry, not a
-      // redispatch, and not a load-balanced connection (lbtot); the retry goes to the same server
+      // HAProxy (assign_server_and_queue): a redispatch that lands on the same server counts as a retry (wretr), not
+      // a redispatch, and is no load-balanced connection (cum_lbconn only counts when the server changed): the
+      // decision is not counted among the decisions per reason, which give lbtot
       if (statistics) {
         server.counters.increment(stripe, ServerCounters.RETRIES);
       }
-      return failed;
+      return RouteDecision.of(picked, Reason.REDISPATCHED, flags, 0, 0);
     }
     if (statistics) {
       server.counters.increment(stripe, ServerCounters.REDISPATCHES);
     }
-    int flags = failed.flags() & ~RouteDecision.DIRECT;
     if (request != null) {
       storeStick(request, picked);
     }
@@ -526,21 +542,26 @@ public final class BackendPool implements AutoCloseable {
    * The request phase: the {@code Cookie} headers to forward for {@code decision} (HAProxy edits them whenever a
    * persistence cookie is configured: {@code indirect} removes ours, {@code prefix} strips {@code SRV~}, spaces
    * around {@code '='} go; a cookie carrying CR, LF or NUL is dropped). {@link RequestEdits#NONE} (no allocation)
-   * when nothing changes. At most {@link Builder#maxCookieHeaders} headers are read; more are forwarded unchanged
-   * only if no cookie is configured. Never throws because of the request.
+   * when nothing changes. At most {@link Builder#maxCookieHeaders} headers are read; when a cookie is configured
+   * and the request has more, only the first {@code maxCookieHeaders} (edited) are forwarded, since the others were
+   * not inspected. Without a cookie configuration the {@code Cookie} headers are not touched at all. Never throws
+   * because of the request.
    *
    * @param decision the decision the request was routed with
    * @param request the same request
    * @return the edits
    */
   public RequestEdits editRequest(RouteDecision decision, @Nullable RequestView request) {
+    Objects.requireNonNull(decision, "decision");
     CookieStage stage = cookies;
     if (stage == null || request == null) {
       return RequestEdits.NONE;
     }
     try {
-      int n = Math.min(request.headerCount("Cookie"), config.maxCookieHeaders);
-      List<String> out = null;
+      int count = request.headerCount("Cookie");
+      int n = Math.min(count, config.maxCookieHeaders);
+      // past the cap the headers were not inspected (our cookie, CR/LF): they are not forwarded
+      List<String> out = count > n ? new ArrayList<>(n) : null;
       for (int i = 0; i < n; i++) {
         CharSequence h = request.header("Cookie", i);
         if (h == null) {
@@ -569,26 +590,33 @@ public final class BackendPool implements AutoCloseable {
   /**
    * One {@code Cookie} header value as the backend must receive it (see {@link #editRequest}): the same instance
    * when unchanged (allocation-free), null when the header must be dropped, else a new value. For gateways that
-   * edit headers one by one without building a list.
+   * edit headers one by one without building a list. Never throws because of the value: a {@code CharSequence} that
+   * throws is dropped (null), as {@link #editRequest} drops the cookies of a broken view.
    *
    * @param decision the decision the request was routed with
    * @param cookieHeader one {@code Cookie} header value of the request
    * @return the value to forward, or null to drop the header
    */
   public @Nullable CharSequence forwardCookieHeader(RouteDecision decision, CharSequence cookieHeader) {
+    Objects.requireNonNull(decision, "decision");
+    Objects.requireNonNull(cookieHeader, "cookieHeader");
     CookieStage stage = cookies;
     if (stage == null) {
       return cookieHeader;
     }
-    String h = cookieHeader.toString();
-    if (CookieHeaders.hasControlCharacter(h)) {
-      h = CookieHeaders.dropCookiesWithControlCharacters(h);
-      if (h == null) {
-        return null;
+    try {
+      String h = cookieHeader.toString();
+      if (CookieHeaders.hasControlCharacter(h)) {
+        h = CookieHeaders.dropCookiesWithControlCharacters(h);
+        if (h == null) {
+          return null;
+        }
       }
+      String fwd = stage.forwardedCookieHeader(h);
+      return fwd == h && h == cookieHeader ? cookieHeader : fwd;
+    } catch (RuntimeException e) {
+      return null; // a value that cannot be read is not forwarded
     }
-    String fwd = stage.forwardedCookieHeader(h);
-    return fwd == h && h == cookieHeader ? cookieHeader : fwd;
   }
 
   /**
@@ -665,7 +693,7 @@ public final class BackendPool implements AutoCloseable {
    * @param server the server
    */
   public void reportConnected(Server server) {
-    if (owns(server)) {
+    if (owns(Objects.requireNonNull(server, "server"))) {
       server.health.observeConnect(true);
     }
   }
@@ -676,7 +704,7 @@ public final class BackendPool implements AutoCloseable {
    * @param server the server
    */
   public void reportConnectFailure(Server server) {
-    if (owns(server)) {
+    if (owns(Objects.requireNonNull(server, "server"))) {
       server.health.observeConnect(false);
     }
   }
@@ -689,7 +717,7 @@ public final class BackendPool implements AutoCloseable {
    * @param httpStatus the status
    */
   public void reportResponse(Server server, int httpStatus) {
-    if (owns(server)) {
+    if (owns(Objects.requireNonNull(server, "server"))) {
       if (statistics) {
         server.counters.increment(ServerCounters.statusClass(httpStatus));
       }
@@ -703,7 +731,7 @@ public final class BackendPool implements AutoCloseable {
    * @param server the server
    */
   public void reportTransportError(Server server) {
-    if (owns(server)) {
+    if (owns(Objects.requireNonNull(server, "server"))) {
       if (statistics) {
         server.counters.increment(ServerCounters.RESPONSE_ERRORS);
       }
@@ -731,6 +759,8 @@ public final class BackendPool implements AutoCloseable {
    * @throws IllegalArgumentException if {@code server} belongs to another pool
    */
   public SessionRegistration registerSession(Server server, Runnable close) {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(close, "close");
     if (!owns(server)) {
       throw new IllegalArgumentException("server must belong to pool " + name + ", was " + server);
     }
@@ -819,57 +849,90 @@ public final class BackendPool implements AutoCloseable {
   }
 
   private Server add(ServerSpec spec, boolean joining) {
-    Objects.requireNonNull(spec, "spec");
     synchronized (membershipLock) {
-      checkOpen();
-      String id = spec.id();
-      if (byId.containsKey(id)) {
-        throw new IllegalArgumentException("server id must be unique in pool " + name + ", was duplicate \"" + id
-            + "\"");
-      }
-      if (spec.persistentId() > 0 && explicitSlots.containsKey(spec.persistentId() - 1)) {
-        throw new IllegalArgumentException("server persistent id must be unique in pool " + name + ", was "
-            + spec.persistentId() + " (server " + id + "; taken by " + explicitSlots.get(spec.persistentId() - 1).id()
-            + ")");
-      }
-      checkHashWeight(id, spec.weight());
-      Server.CookieStrings strings = cookieStrings(spec.id(), spec.cookie(), spec.address());
-      io.veza.routing.health.HealthPolicy policy = spec.healthPolicy() == null ? config.defaultHealthPolicy
-          : spec.healthPolicy();
-      if (joining) {
-        InitialState join = config.joinState != null ? config.joinState
-            : checksRunning && spec.check() ? InitialState.FULLY_DOWN : null;
-        if (join != null && join != policy.initialState()) {
-          policy = policy.toBuilder().initialState(join).build();
-        }
-      }
-      if (!spec.check()) {
-        uncheckedIds.add(id); // before tracker.add, whose membership hook asks the checkers' filter
-      }
-      TrackedServer health = tracker.add(id, spec.weight(), policy, spec.address(),
-          spec.disabled() ? AdminState.MAINT : AdminState.READY);
-      Server server = new Server(this, spec, health, -1);
-      server.cookieStrings(strings);
+      Server server = register(spec, joining);
       synchronized (tableLock) {
-        byId.put(id, server);
-        byHealth.put(health, server);
-        if (spec.persistentId() > 0) {
-          int slot = spec.persistentId() - 1;
+        if (server.persistentId() > 0) {
+          int slot = server.slot();
           Server displaced = idlessBySlot.get(slot);
-          explicitSlots.put(slot, server);
-          server.slot(slot);
           RoutingTable t = table;
           if (displaced != null) {
             t = unplace(t, displaced);
           }
           t = install(t, server);
-          table = reassignIdless(t);
+          table = reassignIdless(t).sealed();
         } else {
-          idless.put(id, server);
-          table = reassignIdless(table);
+          table = reassignIdless(table).sealed();
         }
       }
       return server;
+    }
+  }
+
+  /**
+   * Under membershipLock: validates {@code spec}, adds its server to the health tracker and to the pool's maps (an
+   * explicit slot is taken, an id-less server waits for {@link #reassignIdless}); the caller places it in the table.
+   */
+  private Server register(ServerSpec spec, boolean joining) {
+    Objects.requireNonNull(spec, "spec");
+    checkOpen();
+    String id = spec.id();
+    if (byId.containsKey(id)) {
+      throw new IllegalArgumentException("server id must be unique in pool " + name + ", was duplicate \"" + id
+          + "\"");
+    }
+    if (spec.persistentId() > 0 && explicitSlots.containsKey(spec.persistentId() - 1)) {
+      throw new IllegalArgumentException("server persistent id must be unique in pool " + name + ", was "
+          + spec.persistentId() + " (server " + id + "; taken by " + explicitSlots.get(spec.persistentId() - 1).id()
+          + ")");
+    }
+    checkHashWeight(id, spec.weight());
+    checkHashSlots(spec);
+    Server.CookieStrings strings = cookieStrings(spec.id(), spec.cookie(), spec.address());
+    io.veza.routing.health.HealthPolicy policy = spec.healthPolicy() == null ? config.defaultHealthPolicy
+        : spec.healthPolicy();
+    if (joining) {
+      InitialState join = config.joinState != null ? config.joinState
+          : checksRunning && spec.check() ? InitialState.FULLY_DOWN : null;
+      if (join != null && join != policy.initialState()) {
+        policy = policy.toBuilder().initialState(join).build();
+      }
+    }
+    if (!spec.check()) {
+      uncheckedIds.add(id); // before tracker.add, whose membership hook asks the checkers' filter
+    }
+    // a disabled server is in MAINT from its first instant: no DOWN transition, no event, never routable
+    TrackedServer health = tracker.add(id, spec.weight(), policy, spec.address(),
+        spec.disabled() ? AdminState.MAINT : AdminState.READY);
+    Server server = new Server(this, spec, health, -1);
+    server.cookieStrings(strings);
+    synchronized (tableLock) {
+      // not in the table yet: until it is placed the state hook finds no slot for it, and placing reads its state
+      byId.put(id, server);
+      byHealth.put(health, server);
+      if (spec.persistentId() > 0) {
+        explicitSlots.put(spec.persistentId() - 1, server);
+        server.slot(spec.persistentId() - 1);
+      } else {
+        idless.put(id, server);
+      }
+    }
+    return server;
+  }
+
+  /** With a fixed {@code hashSlots}: a persistent id must fit, and the pool must have room for one more server. */
+  private void checkHashSlots(ServerSpec spec) {
+    int fixed = config.hashSlots;
+    if (fixed == 0) {
+      return;
+    }
+    if (spec.persistentId() > fixed) {
+      throw new IllegalArgumentException("server persistent id must be at most hashSlots " + fixed + " of pool " + name
+          + ", was " + spec.persistentId() + " (server " + spec.id() + ")");
+    }
+    if (byId.size() >= fixed) {
+      throw new IllegalArgumentException("pool " + name + " is full: hashSlots " + fixed + " servers, cannot add "
+          + spec.id());
     }
   }
 
@@ -907,7 +970,11 @@ public final class BackendPool implements AutoCloseable {
     return t;
   }
 
-  /** Under tableLock: {@code server} taken out of the table (slot cleared, cookie unindexed). */
+  /**
+   * Under tableLock: {@code server} taken out of the table (slot cleared, cookie unindexed). Idempotent: a server
+   * already taken out, whose slot another server may hold by now (an id-less server displaced by a persistent id),
+   * leaves that slot and its group's slot set alone.
+   */
   private RoutingTable unplace(RoutingTable t, Server server) {
     int slot = server.slot();
     if (slot < 0) {
@@ -917,14 +984,22 @@ public final class BackendPool implements AutoCloseable {
     if (value != null) {
       t = t.withCookies(t.cookies.remove(value, server));
     }
-    if (t.server(slot) == server) {
-      t = t.clear(slot, server.backup());
+    if (t.server(slot) != server) {
+      return t;
     }
+    t = t.clear(slot, server.backup());
     (server.backup() ? backupSlots : activeSlots).remove(slot);
     return t.withSelectorSlots(selectorSlots(activeSlots), selectorSlots(backupSlots));
   }
 
-  private static int selectorSlots(TreeSet<Integer> slots) {
+  /**
+   * A hash selector's slot count: the pool's fixed {@code hashSlots}, or the group's highest slot + 1 (a function of
+   * the membership alone, so every gateway agrees; see {@link Builder#hashSlots(int)} for what holes cost).
+   */
+  private int selectorSlots(TreeSet<Integer> slots) {
+    if (config.hashSlots > 0) {
+      return config.hashSlots;
+    }
     return slots.isEmpty() ? 0 : slots.last() + 1;
   }
 
@@ -991,7 +1066,7 @@ public final class BackendPool implements AutoCloseable {
           idlessBySlot.remove(server.slot());
         }
         server.detach();
-        table = reassignIdless(t);
+        table = reassignIdless(t).sealed();
       }
       uncheckedIds.remove(id);
     }
@@ -1016,12 +1091,7 @@ public final class BackendPool implements AutoCloseable {
       if (current == null) {
         return add(spec);
       }
-      ServerSpec now = specOf(current);
-      ServerSpec wanted = normalised(spec);
-      boolean sameServer = Objects.equals(now.cookie(), wanted.cookie()) && now.backup() == wanted.backup()
-          && now.persistentId() == wanted.persistentId() && now.check() == wanted.check()
-          && Objects.equals(now.healthPolicy(), wanted.healthPolicy());
-      if (!sameServer) {
+      if (!sameServer(specOf(current), normalised(spec))) {
         remove(spec.id());
         return add(spec);
       }
@@ -1035,6 +1105,13 @@ public final class BackendPool implements AutoCloseable {
     }
   }
 
+  /** Whether a server defined by {@code now} can become {@code wanted} in place (address and weight changes only). */
+  private static boolean sameServer(ServerSpec now, ServerSpec wanted) {
+    return Objects.equals(now.cookie(), wanted.cookie()) && now.backup() == wanted.backup()
+        && now.persistentId() == wanted.persistentId() && now.check() == wanted.check()
+        && Objects.equals(now.healthPolicy(), wanted.healthPolicy());
+  }
+
   private ServerSpec specOf(Server s) {
     return ServerSpec.builder(s.id(), Objects.requireNonNull(s.health.address()))
         .weight(s.weight()).cookie(s.configuredCookie()).backup(s.backup()).id(s.persistentId()).check(s.checked())
@@ -1043,40 +1120,79 @@ public final class BackendPool implements AutoCloseable {
 
   /**
    * Makes the membership equal to {@code membership} (what a discovery delivers): adds the new servers, removes the
-   * missing ones, {@link #replace replaces} the changed ones; unchanged servers are not touched.
+   * missing ones, {@link #replace replaces} the changed ones; unchanged servers are not touched. The membership is
+   * validated as a whole first, and the servers that leave or must be renewed go before any server joins, so a
+   * membership that is valid in itself is always reached, in whatever order the changes come (two servers may swap
+   * persistent ids).
    *
-   * @param membership the complete new membership (ids unique)
-   * @throws IllegalArgumentException on a duplicate id (nothing is changed then)
+   * @param membership the complete new membership
+   * @throws IllegalArgumentException on a duplicate id or persistent id, an invalid cookie value, or (hashed pools) a
+   *     weight above the hash weight scale; nothing is changed then
+   * @throws IllegalStateException if the pool is closed
    */
   public void update(Collection<ServerSpec> membership) {
-    Map<String, ServerSpec> wanted = new HashMap<>();
+    Map<String, ServerSpec> wanted = new LinkedHashMap<>();
+    Map<Integer, String> persistentIds = new HashMap<>();
     for (ServerSpec s : membership) {
+      Objects.requireNonNull(s, "membership element");
       if (wanted.put(s.id(), s) != null) {
         throw new IllegalArgumentException("membership ids must be unique, was duplicate \"" + s.id() + "\" (pool "
             + name + ")");
       }
+      if (s.persistentId() > 0) {
+        String other = persistentIds.putIfAbsent(s.persistentId(), s.id());
+        if (other != null) {
+          throw new IllegalArgumentException("membership persistent ids must be unique, was duplicate "
+              + s.persistentId() + " (servers " + other + " and " + s.id() + ", pool " + name + ")");
+        }
+      }
+      checkHashWeight(s.id(), s.weight());
+      cookieStrings(s.id(), s.cookie(), s.address()); // throws on an invalid cookie value
+      if (config.hashSlots > 0 && s.persistentId() > config.hashSlots) {
+        throw new IllegalArgumentException("server persistent id must be at most hashSlots " + config.hashSlots
+            + " of pool " + name + ", was " + s.persistentId() + " (server " + s.id() + ")");
+      }
+    }
+    if (config.hashSlots > 0 && wanted.size() > config.hashSlots) {
+      throw new IllegalArgumentException("membership must have at most hashSlots " + config.hashSlots
+          + " servers, was " + wanted.size() + " (pool " + name + ")");
     }
     synchronized (membershipLock) {
-      for (String id : new HashSet<>(byId.keySet())) {
-        if (!wanted.containsKey(id)) {
+      checkOpen();
+      List<ServerSpec> joining = new ArrayList<>();
+      for (String id : new ArrayList<>(byId.keySet())) {
+        ServerSpec s = wanted.get(id);
+        if (s == null) {
           remove(id);
+        } else if (!sameServer(specOf(byId.get(id)), normalised(s))) {
+          remove(id); // renewed: it joins again below, once every persistent id it may want is free
+          joining.add(s);
         }
       }
       for (ServerSpec s : wanted.values()) {
         Server current = byId.get(s.id());
-        if (current == null || !specOf(current).equals(normalised(s))) {
-          replace(s);
+        if (current == null) {
+          if (!joining.contains(s)) {
+            joining.add(s);
+          }
+        } else if (!specOf(current).equals(normalised(s))) {
+          replace(s); // an address or weight change, in place
         }
+      }
+      for (ServerSpec s : joining) {
+        add(s);
       }
     }
   }
 
-  /** The spec as {@link #specOf} reports it: default policy as null, no {@code disabled} (a joining state only). */
+  /**
+   * The spec as {@link #specOf} describes a member: the pool's default policy as null, and {@code disabled} off
+   * (it is how a server joins, not something a member keeps: its admin state then lives in its health).
+   */
   private ServerSpec normalised(ServerSpec s) {
-    return s.healthPolicy() == config.defaultHealthPolicy || s.disabled()
-        ? s.toBuilder().healthPolicy(s.healthPolicy() == config.defaultHealthPolicy ? null : s.healthPolicy())
-            .disabled(false).build()
-        : s;
+    boolean defaultPolicy = s.healthPolicy() == config.defaultHealthPolicy;
+    return defaultPolicy || s.disabled() ? s.toBuilder().healthPolicy(defaultPolicy ? null : s.healthPolicy())
+        .disabled(false).build() : s;
   }
 
   // ------------------------------------------------------------------------------------------------ admin by id
@@ -1149,7 +1265,7 @@ public final class BackendPool implements AutoCloseable {
           if (strings.value() != null) {
             t = t.withCookies(t.cookies.add(strings.value(), s));
           }
-          table = t;
+          table = t.sealed();
         }
       } else {
         s.cookieStrings(strings);
@@ -1167,7 +1283,7 @@ public final class BackendPool implements AutoCloseable {
     }
     synchronized (tableLock) {
       if (server.isMember() && table.server(server.slot()) == server) {
-        table = table.place(server, server.slot(), current, hashScale);
+        table = table.place(server, server.slot(), current, hashScale).sealed();
       }
     }
     if (closed) {
@@ -1229,9 +1345,17 @@ public final class BackendPool implements AutoCloseable {
     }
   }
 
+  /**
+   * The pool as an HAProxy 2.6 {@code backend} section, with its current members (their current weight; MAINT as
+   * {@code disabled}), preceded by a {@code global} section when checks are spread: routing-haproxy's
+   * {@code HaproxyConfig} reads it back into the same settings. What HAProxy syntax cannot say (a key function,
+   * signed cookies, the dynamic cookie key) is written as a comment.
+   *
+   * @return the configuration text
+   */
   @Override
   public String toString() {
-    return "BackendPool{" + name + ", balance " + config.balance + ", " + byId.size() + " servers}";
+    return HaproxyText.render(config, servers());
   }
 
   /**
@@ -1265,6 +1389,7 @@ public final class BackendPool implements AutoCloseable {
     long stickMaxSize;
     java.time.@Nullable Duration stickExpireAfterIdle;
     int hashWeightScale;
+    int hashSlots;
     int maxCookieHeaders = 101;
     int maxCookieBytes = 16384;
     boolean statistics = true;
@@ -1555,7 +1680,7 @@ public final class BackendPool implements AutoCloseable {
                            long maxSize, java.time.Duration expireAfterIdle) {
       this.stickKey = Objects.requireNonNull(key, "stickOn key");
       this.stickMaxSize = maxSize;
-      this.stickExpireAfterIdle = expireAfterIdle;
+      this.stickExpireAfterIdle = Objects.requireNonNull(expireAfterIdle, "expireAfterIdle");
       return this;
     }
 
@@ -1571,6 +1696,26 @@ public final class BackendPool implements AutoCloseable {
      */
     public Builder hashWeightScale(int scale) {
       this.hashWeightScale = scale;
+      return this;
+    }
+
+    /**
+     * Hashed pools: a fixed number of hash slots (default 0: the highest occupied slot + 1). The jump hash maps keys
+     * to slots, and a slot's key sequence depends on the slot count, so with the default a change of the highest
+     * slot while lower slots are empty (holes) also moves some keys between the remaining servers (about
+     * {@code holes / slots} of the keys that pass through a hole), and a server that joins above the others before
+     * its first passed check briefly diverts the keys that will be its own. With a fixed count nothing depends on
+     * which slots are occupied: every join, leave and health change moves exactly the keys of the server concerned.
+     * The price is lookups: {@code hashSlots / usable servers} jump attempts on average. Use it for
+     * {@code server-template} pools (slots = the template's count, as HAProxy sizes them) and for pools whose
+     * membership comes and goes; servers need persistent ids at most {@code hashSlots}, and the pool refuses more
+     * than {@code hashSlots} servers.
+     *
+     * @param slots 1..{@value ServerSpec#MAX_PERSISTENT_ID}, or 0 for the default
+     * @return this builder
+     */
+    public Builder hashSlots(int slots) {
+      this.hashSlots = slots;
       return this;
     }
 

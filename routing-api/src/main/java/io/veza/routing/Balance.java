@@ -73,9 +73,10 @@ public final class Balance {
    * {@code name} (case-insensitive), trimmed of spaces and tabs; a request without the header is balanced by
    * round robin.
    *
-   * @throws IllegalArgumentException if {@code name} is null or not an HTTP token
+   * @throws IllegalArgumentException if {@code name} is not an HTTP token
    */
   public static Balance header(String name) {
+    Objects.requireNonNull(name, "name");
     requireToken("header", name);
     return new Balance(Kind.HEADER, name, 0, 0, false, false, null);
   }
@@ -86,10 +87,11 @@ public final class Balance {
    * request-target (an empty value is hashed as empty). Parameters are searched after the first {@code ?}. A
    * request without the parameter is balanced by round robin.
    *
-   * @throws IllegalArgumentException if {@code name} is null or empty
+   * @throws IllegalArgumentException if {@code name} is empty
    */
   public static Balance queryParam(String name) {
-    if (name == null || name.isEmpty()) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty()) {
       throw new IllegalArgumentException("queryParam name must be non-empty, was " + quote(name));
     }
     return new Balance(Kind.QUERY_PARAM, name, 0, 0, false, false, null);
@@ -441,7 +443,7 @@ public final class Balance {
       case QUERY_PARAM:
         return "url_param " + name;
       case PATH_SEGMENT:
-        return "path segment " + depth;
+        return "hash path,field(" + (depth + 2) + ",/)"; // HAProxy 2.6: the (index+2)-th '/'-separated field
       default:
         return "key " + keyFunction;
     }

@@ -1,10 +1,12 @@
 package io.veza.routing;
 
+import io.veza.routing.syntax.HaproxySyntax;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Cookie persistence of a backend pool, with HAProxy's {@code cookie} keyword grammar and semantics:
@@ -103,20 +105,43 @@ public final class CookiePersistence {
 
   /**
    * Parses an HAProxy {@code cookie} line, for example {@code "cookie SERVERID insert indirect nocache"} (the
-   * leading {@code cookie} keyword is optional). Times accept HAProxy's units {@code us ms s m h d} (default
-   * seconds). {@code dynamic-cookie-key} is a separate HAProxy keyword: set it with {@link Builder#dynamicKey}.
-   * Unknown keywords and missing arguments throw {@link IllegalArgumentException} naming the token; the returned
-   * builder validates the combination on {@link Builder#build()}.
+   * leading {@code cookie} keyword is optional). The line is split into words as HAProxy does
+   * ({@link HaproxySyntax#words(String)}: quotes, backslash escapes, {@code "${VAR}"} from the process environment,
+   * {@code #} comments). Times accept HAProxy's units {@code us ms s m h d} (default seconds, as
+   * {@code parse_time_err(..., TIME_UNIT_S)}). {@code dynamic-cookie-key} is a separate HAProxy keyword: set it with
+   * {@link Builder#dynamicKey}. Unknown keywords, missing arguments and malformed lines throw
+   * {@link IllegalArgumentException} naming the token; the returned builder validates the combination on
+   * {@link Builder#build()}.
+   *
+   * @param haproxyCookieLine the line
+   * @return a builder holding the line's settings
+   * @throws IllegalArgumentException naming the offending token
    */
   public static Builder parse(String haproxyCookieLine) {
     Objects.requireNonNull(haproxyCookieLine, "haproxyCookieLine");
-    List<String> args = tokenize(haproxyCookieLine);
+    return parse(HaproxySyntax.words(haproxyCookieLine), haproxyCookieLine);
+  }
+
+  /**
+   * Parses the words of an HAProxy {@code cookie} line already split by {@link HaproxySyntax#words} (the leading
+   * {@code cookie} keyword is optional), as {@link #parse(String)} does.
+   *
+   * @param words the words
+   * @return a builder holding the line's settings
+   * @throws IllegalArgumentException naming the offending token
+   */
+  public static Builder parse(List<String> words) {
+    Objects.requireNonNull(words, "words");
+    return parse(words, HaproxySyntax.line(words));
+  }
+
+  private static Builder parse(List<String> args, String line) {
     int i = 0;
     if (!args.isEmpty() && args.get(0).equals("cookie")) {
       i++;
     }
-    if (i >= args.size()) {
-      throw new IllegalArgumentException("cookie expects <cookie_name> as argument, was \"" + haproxyCookieLine + "\"");
+    if (i >= args.size() || args.get(i).isEmpty()) {
+      throw new IllegalArgumentException("cookie expects <cookie_name> as argument, was \"" + line + "\"");
     }
     Builder b = new Builder(args.get(i++));
     while (i < args.size()) {
@@ -134,8 +159,8 @@ public final class CookiePersistence {
         case "dynamic" -> b.dynamic();
         case "domain" -> b.domain(argument(args, i++, kw));
         case "attr" -> b.attr(argument(args, i++, kw));
-        case "maxidle" -> b.maxIdleSeconds(parseSeconds(kw, argument(args, i++, kw)));
-        case "maxlife" -> b.maxLifeSeconds(parseSeconds(kw, argument(args, i++, kw)));
+        case "maxidle" -> b.maxIdleSeconds(seconds(kw, argument(args, i++, kw)));
+        case "maxlife" -> b.maxLifeSeconds(seconds(kw, argument(args, i++, kw)));
         default -> throw new IllegalArgumentException(
             "cookie supports 'rewrite', 'insert', 'prefix', 'indirect', 'nocache', 'postonly', 'preserve',"
                 + " 'httponly', 'secure', 'domain', 'maxidle', 'dynamic', 'maxlife' and 'attr' options, was '"
@@ -145,74 +170,24 @@ public final class CookiePersistence {
     return b;
   }
 
+  /**
+   * {@code parse_time_err(text, TIME_UNIT_S)}, refusing a non-zero value below one second as this parser always has
+   * (HAProxy 2.6 rounds it up to 1 s).
+   */
+  private static int seconds(String kw, String text) {
+    int seconds = HaproxySyntax.time(kw, text, TimeUnit.SECONDS);
+    if (seconds == 1 && (text.endsWith("ms") || text.endsWith("us"))
+        && HaproxySyntax.time(kw, text, TimeUnit.MICROSECONDS) < 1_000_000) {
+      throw new IllegalArgumentException(kw + " underflows, minimum non-null value is 1 s, was '" + text + "'");
+    }
+    return seconds;
+  }
+
   private static String argument(List<String> args, int i, String kw) {
-    if (i >= args.size()) {
+    if (i >= args.size() || args.get(i).isEmpty()) {
       throw new IllegalArgumentException("cookie option '" + kw + "' expects an argument, was none");
     }
     return args.get(i);
-  }
-
-  /** HAProxy {@code parse_time_err(..., TIME_UNIT_S)}: integer with optional unit; sub-second non-zero refused. */
-  static int parseSeconds(String field, String text) {
-    int digits = 0;
-    while (digits < text.length() && text.charAt(digits) >= '0' && text.charAt(digits) <= '9') {
-      digits++;
-    }
-    if (digits == 0 || digits > 12) {
-      throw new IllegalArgumentException(field + " expects a time in seconds, was '" + text + "'");
-    }
-    long value = Long.parseLong(text.substring(0, digits));
-    String unit = text.substring(digits);
-    long micros;
-    switch (unit) {
-      case "us" -> micros = value;
-      case "ms" -> micros = value * 1_000L;
-      case "", "s" -> micros = value * 1_000_000L;
-      case "m" -> micros = value * 60_000_000L;
-      case "h" -> micros = value * 3_600_000_000L;
-      case "d" -> micros = value * 86_400_000_000L;
-      default -> throw new IllegalArgumentException(
-          field + " has an unexpected unit '" + unit + "' (us, ms, s, m, h, d), was '" + text + "'");
-    }
-    if (micros < 0 || micros / 1_000_000L > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          field + " overflows, maximum value is 2147483647 s (~68 years), was '" + text + "'");
-    }
-    long seconds = (micros + 999_999L) / 1_000_000L; // HAProxy rounds up to the unit
-    if (micros != 0 && micros < 1_000_000L) {
-      throw new IllegalArgumentException(field + " underflows, minimum non-null value is 1 s, was '" + text + "'");
-    }
-    return (int) seconds;
-  }
-
-  private static List<String> tokenize(String line) {
-    List<String> out = new ArrayList<>();
-    int i = 0;
-    int n = line.length();
-    while (i < n) {
-      char c = line.charAt(i);
-      if (c == ' ' || c == '\t') {
-        i++;
-        continue;
-      }
-      StringBuilder sb = new StringBuilder();
-      while (i < n && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
-        char d = line.charAt(i);
-        if (d == '"' || d == '\'') { // quoted run, as in HAProxy's config tokenizer
-          int close = line.indexOf(d, i + 1);
-          if (close < 0) {
-            throw new IllegalArgumentException("unmatched quote in cookie line, was \"" + line + "\"");
-          }
-          sb.append(line, i + 1, close);
-          i = close + 1;
-        } else {
-          sb.append(d);
-          i++;
-        }
-      }
-      out.add(sb.toString());
-    }
-    return out;
   }
 
   /** The cookie name, e.g. {@code SERVERID}. */
@@ -348,17 +323,15 @@ public final class CookiePersistence {
       sb.append(" dynamic");
     }
     for (String a : attrs) {
-      sb.append(" attr \"").append(a).append('"');
+      boolean plainInQuotes = a.indexOf('"') < 0 && a.indexOf('\\') < 0 && a.indexOf('$') < 0;
+      sb.append(" attr ").append(plainInQuotes ? '"' + a + '"' : HaproxySyntax.quote(a));
     }
     return sb.toString();
   }
 
   /** Whether {@code c} is an RFC 7230 {@code tchar} (RFC 6265 cookie names are tokens). */
   static boolean isTokenChar(char c) {
-    if (c <= 0x20 || c >= 0x7F) {
-      return false;
-    }
-    return "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+    return HaproxySyntax.isTokenChar(c);
   }
 
   /** Builder; not thread-safe. Options are flags (calling twice is harmless), lists accumulate. */

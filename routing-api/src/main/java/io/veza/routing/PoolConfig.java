@@ -50,6 +50,7 @@ final class PoolConfig {
   final long stickMaxSize;
   final @Nullable Duration stickExpireAfterIdle;
   final double hashWeightScale;
+  final int hashSlots;
   final int maxCookieHeaders;
   final int maxCookieBytes;
   final boolean statistics;
@@ -137,6 +138,25 @@ final class PoolConfig {
           + maxWeight + " (pool " + n + ")");
     }
     this.hashWeightScale = scale;
+    if (b.hashSlots < 0 || b.hashSlots > ServerSpec.MAX_PERSISTENT_ID) {
+      throw new IllegalArgumentException("hashSlots must be in [1, " + ServerSpec.MAX_PERSISTENT_ID
+          + "] (or 0 for the highest slot + 1), was " + b.hashSlots + " (pool " + n + ")");
+    }
+    if (b.hashSlots > 0) {
+      int count = 0;
+      for (ServerSpec s : b.servers) {
+        count++;
+        if (s.persistentId() > b.hashSlots) {
+          throw new IllegalArgumentException("server persistent id must be at most hashSlots " + b.hashSlots
+              + ", was " + s.persistentId() + " (pool " + n + ", server " + s.id() + ")");
+        }
+      }
+      if (count > b.hashSlots) {
+        throw new IllegalArgumentException("servers must be at most hashSlots " + b.hashSlots + ", was " + count
+            + " servers (pool " + n + ")");
+      }
+    }
+    this.hashSlots = b.hashSlots;
     if (b.maxCookieHeaders < 1) {
       throw new IllegalArgumentException("maxCookieHeaders must be > 0, was " + b.maxCookieHeaders + " (pool " + n
           + ")");

@@ -15,16 +15,20 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Small periods</b> ({@code P <= }{@value #FLAT_LIMIT}, every pool of ordinary size): the period is laid out
  * once per routing table as Webster's (Sainte-Lague) sequence: server {@code s}'s {@code j}-th pick of the period
  * sits at time {@code (j + 1/2) / w_s}, picks sorted by time, ties in slot order. Equal weights rotate through the
- * servers in slot order; weights 2:1:1 give {@code a b c a}; a server's picks are spread evenly over the period
- * (in every prefix its count stays within one pick of its share, see the property tests), as nginx's smooth weighted
- * round robin spreads them. Building it costs {@code O(P log n)}, bounded by the limit. A pick is one array load.
+ * servers in slot order; weights 2:1:1 give {@code a b c a}; a server's picks are spread evenly over the period, as
+ * nginx's smooth weighted round robin spreads them. Webster's method does not keep the quota: after the picks up to
+ * time {@code t} a server has {@code t w_s + e_s} of them with {@code |e_s| <= 1/2}, so its count differs from its
+ * exact share {@code k w_s / W} by at most {@code (1 + (n - 2) w_s / W) / 2} in every prefix of a period (at most
+ * {@code (n - 1) / 2}; weights 1,1,1,1,9 reach 1.54) and by twice that in every window (RoundRobinProperties). Building it costs {@code O(P log n)}, bounded by the limit. A pick is one array load.
  *
  * <p><b>Large periods</b> (thousands of servers, or large weights): the weights stay in the persistent
  * {@link WeightTree} (an O(log n) update per change, no rebuild) laid end to end on a line of length {@code W}, and
  * the k-th pick lands on position {@code k * g mod W}, where {@code g = G * g'}, {@code g'} coprime to {@code P} and
- * close to {@code P / phi}: the positions visit every multiple of {@code G} once per period (exactness) and, the
- * golden ratio being the worst-approximable number, consecutive picks are spread over the whole line (the
- * three-distance theorem), so a heavy server's picks interleave with the others'. A pick is an O(log n) tree descent.
+ * close to {@code P / phi} with small partial quotients ({@link #step}): the positions visit every multiple of
+ * {@code G} once per period (exactness) and consecutive picks are spread over the whole line (the three-distance
+ * theorem; the discrepancy of such a walk grows with the partial quotients of {@code g'/P}), so a heavy server's
+ * picks interleave with the others'. Measured (RoundRobinProperties): in every window a server's count stays within
+ * {@code 0.5 log2 P} picks of its exact share. A pick is an O(log n) tree descent.
  *
  * <p><b>Changes.</b> A new schedule is published with the routing table; the positions survive, so a change shifts
  * each server's count by less than one period, as HAProxy's own round robin does when weights move.
@@ -99,7 +103,20 @@ final class RoundRobin {
     return out;
   }
 
-  /** {@code g = G * g'} with {@code g'} coprime to {@code W / G} and closest to {@code (W / G) / phi}. */
+  /** Coprime candidates near {@code P / phi} that {@link #step} compares. */
+  static final int STEP_CANDIDATES = 32;
+  /**
+   * A step whose continued fraction has no partial quotient above this is taken at once (most periods have one among
+   * the first candidates), which keeps a weight change cheap; otherwise the best of the candidates.
+   */
+  static final long GOOD_QUOTIENT = 4;
+
+  /**
+   * {@code g = G * g'} with {@code g'} coprime to {@code P = W / G}, among the {@value #STEP_CANDIDATES} such
+   * values closest to {@code P / phi} the one whose continued fraction {@code g'/P} has the smallest largest partial
+   * quotient (ties: the closest). Being close to {@code P / phi} only makes the first partial quotients 1; a large
+   * later one (for example 344 for {@code P = 18954}) makes the walk bunch up at that scale. O(candidates x log P).
+   */
   static long step(long total, int gcd) {
     if (total <= 0 || gcd <= 0) {
       return 0;
@@ -109,16 +126,47 @@ final class RoundRobin {
       return gcd;
     }
     long base = Math.round(periods / PHI);
-    for (long d = 0; ; d++) {
-      long up = base + d;
-      if (up > 0 && up < periods && gcd(up, periods) == 1) {
-        return up * gcd;
-      }
-      long down = base - d;
-      if (down > 0 && down < periods && gcd(down, periods) == 1) {
-        return down * gcd;
+    long best = -1;
+    long bestQuotient = Long.MAX_VALUE;
+    int found = 0;
+    for (long d = 0; found < STEP_CANDIDATES && d < periods; d++) {
+      for (int side = 0; side < (d == 0 ? 1 : 2); side++) {
+        long c = side == 0 ? base + d : base - d;
+        if (c > 0 && c < periods && gcd(c, periods) == 1) {
+          found++;
+          long q = maxPartialQuotient(c, periods, bestQuotient);
+          if (q < bestQuotient) {
+            best = c;
+            bestQuotient = q;
+            if (q <= GOOD_QUOTIENT) {
+              return best * gcd; // spread as well as it gets near 1/phi: no need to look further
+            }
+          }
+        }
       }
     }
+    return best * gcd;
+  }
+
+  /** The largest partial quotient of the continued fraction of {@code a / b}, {@code 0 < a < b}. */
+  static long maxPartialQuotient(long a, long b) {
+    return maxPartialQuotient(a, b, Long.MAX_VALUE);
+  }
+
+  /** {@link #maxPartialQuotient(long, long)}, or any value {@code >= stopAt} as soon as one quotient reaches it. */
+  static long maxPartialQuotient(long a, long b, long stopAt) {
+    long max = 0;
+    while (a != 0) {
+      long q = b / a;
+      if (q >= stopAt) {
+        return q;
+      }
+      max = Math.max(max, q);
+      long r = b % a;
+      b = a;
+      a = r;
+    }
+    return max;
   }
 
   private static long gcd(long a, long b) {

@@ -51,7 +51,10 @@ public final class RouteDecision {
     NO_SERVER
   }
 
-  /** The persistence cookie of the request designated this decision's server (HAProxy {@code SF_DIRECT}). */
+  /**
+   * Persistence designated this decision's server: the request's cookie, or a stick-table entry (HAProxy
+   * {@code SF_DIRECT}, which both set).
+   */
   static final int DIRECT = 1;
   /** The request carried the persistence cookie (any outcome but HAProxy's {@code TX_CK_NONE}). */
   static final int HAD_COOKIE = 2;

@@ -31,8 +31,9 @@ final class RoutingTable {
   final @Nullable JumpSelector activeSelector;
   final @Nullable JumpSelector backupSelector;
   final CookieIndex cookies;
-  final RoundRobin activeRoundRobin;
-  final RoundRobin backupRoundRobin;
+  /** Null until {@link #sealed()}: intermediate tables of one change never build a schedule. */
+  final @Nullable RoundRobin activeRoundRobin;
+  final @Nullable RoundRobin backupRoundRobin;
   /** Whether some active server is balanceable (otherwise backups serve). */
   final boolean activeUsable;
   private final RoundRobin.Positions activePositions;
@@ -53,16 +54,44 @@ final class RoutingTable {
     this.activePositions = activePositions;
     this.backupPositions = backupPositions;
     this.activeRoundRobin = previous != null && previous.activeWeights == activeWeights
-        ? previous.activeRoundRobin : new RoundRobin(activeWeights, activePositions);
+        ? previous.activeRoundRobin : null;
     this.backupRoundRobin = previous != null && previous.backupWeights == backupWeights
-        ? previous.backupRoundRobin : new RoundRobin(backupWeights, backupPositions);
+        ? previous.backupRoundRobin : null;
     this.activeUsable = activeWeights.total() > 0;
   }
 
   static RoutingTable empty(boolean hashing) {
     return new RoutingTable(SlotArray.empty(), WeightTree.EMPTY, WeightTree.EMPTY, WeightTree.EMPTY,
         hashing ? JumpSelector.allUsable(0) : null, hashing ? JumpSelector.allUsable(0) : null, CookieIndex.EMPTY,
-        new RoundRobin.Positions(), new RoundRobin.Positions(), null);
+        new RoundRobin.Positions(), new RoundRobin.Positions(), null).sealed();
+  }
+
+  /**
+   * This table ready to publish: the round-robin schedules of changed weights are built (once per published change,
+   * not per intermediate step), unchanged ones are shared.
+   */
+  RoutingTable sealed() {
+    if (activeRoundRobin != null && backupRoundRobin != null) {
+      return this;
+    }
+    return new RoutingTable(this,
+        activeRoundRobin != null ? activeRoundRobin : new RoundRobin(activeWeights, activePositions),
+        backupRoundRobin != null ? backupRoundRobin : new RoundRobin(backupWeights, backupPositions));
+  }
+
+  private RoutingTable(RoutingTable t, RoundRobin active, RoundRobin backup) {
+    this.slots = t.slots;
+    this.activeWeights = t.activeWeights;
+    this.backupWeights = t.backupWeights;
+    this.backupUp = t.backupUp;
+    this.activeSelector = t.activeSelector;
+    this.backupSelector = t.backupSelector;
+    this.cookies = t.cookies;
+    this.activePositions = t.activePositions;
+    this.backupPositions = t.backupPositions;
+    this.activeRoundRobin = active;
+    this.backupRoundRobin = backup;
+    this.activeUsable = t.activeUsable;
   }
 
   private RoutingTable with(SlotArray<Server> s, WeightTree aw, WeightTree bw, WeightTree bu,

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * Immutable value; build with {@link #builder(String, InetSocketAddress)}.
  *
  * <p>Options: {@code weight} (default 1), {@code cookie}, {@code backup}, {@code id} (HAProxy's persistent id, which
- * fixes the server's hash slot), {@code check} (default true: checked when the pool runs active checks),
- * {@code disabled} (starts in maintenance) and a health policy (default: the pool's default-server policy, which also applies to servers added at runtime).
+ * fixes the server's hash slot), {@code check} (default true: checked when the pool runs active checks) and a health
+ * policy (default: the pool's default-server policy, which also applies to servers added at runtime).
  */
 public final class ServerSpec {
   /** Highest persistent id: slots are ids minus one and must stay below 2^24. */
@@ -26,8 +26,8 @@ public final class ServerSpec {
   private final boolean backup;
   private final int persistentId;
   private final boolean check;
-  private final boolean disabled;
   private final @Nullable HealthPolicy healthPolicy;
+  private final boolean disabled;
 
   private ServerSpec(Builder b) {
     this.id = b.id;
@@ -37,8 +37,8 @@ public final class ServerSpec {
     this.backup = b.backup;
     this.persistentId = b.persistentId;
     this.check = b.check;
-    this.disabled = b.disabled;
     this.healthPolicy = b.healthPolicy;
+    this.disabled = b.disabled;
   }
 
   /**
@@ -49,7 +49,7 @@ public final class ServerSpec {
    * @return a builder
    */
   public static Builder builder(String id, InetSocketAddress address) {
-    return new Builder(id, address);
+    return new Builder(Objects.requireNonNull(id, "id"), Objects.requireNonNull(address, "address"));
   }
 
   /**
@@ -58,7 +58,7 @@ public final class ServerSpec {
    * @param id the server name
    * @param address where the gateway connects to
    * @return the spec
-   * @throws IllegalArgumentException if the id is empty or the address null
+   * @throws IllegalArgumentException if the id is empty or invalid
    */
   public static ServerSpec of(String id, InetSocketAddress address) {
     return builder(id, address).build();
@@ -76,8 +76,8 @@ public final class ServerSpec {
     b.backup = backup;
     b.persistentId = persistentId;
     b.check = check;
-    b.disabled = disabled;
     b.healthPolicy = healthPolicy;
+    b.disabled = disabled;
     return b;
   }
 
@@ -145,15 +145,6 @@ public final class ServerSpec {
   }
 
   /**
-   * HAProxy {@code disabled}: whether the server starts in maintenance (MAINT) when it joins a pool.
-   *
-   * @return whether it starts disabled
-   */
-  public boolean disabled() {
-    return disabled;
-  }
-
-  /**
    * The server's own health policy, or null for the pool's default.
    *
    * @return the policy, or null
@@ -162,16 +153,26 @@ public final class ServerSpec {
     return healthPolicy;
   }
 
+  /**
+   * HAProxy {@code disabled}: the server joins its pool in maintenance (MAINT: no traffic, checks paused) until an
+   * operator sets it READY.
+   *
+   * @return whether it starts in maintenance
+   */
+  public boolean disabled() {
+    return disabled;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ServerSpec s && s.id.equals(id) && s.address.equals(address) && s.weight == weight
         && Objects.equals(s.cookie, cookie) && s.backup == backup && s.persistentId == persistentId
-        && s.check == check && s.disabled == disabled && Objects.equals(s.healthPolicy, healthPolicy);
+        && s.check == check && Objects.equals(s.healthPolicy, healthPolicy) && s.disabled == disabled;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, address, weight, cookie, backup, persistentId, check, disabled, healthPolicy);
+    return Objects.hash(id, address, weight, cookie, backup, persistentId, check, healthPolicy, disabled);
   }
 
   /** The HAProxy server line (without the health-policy keywords). */
@@ -209,8 +210,8 @@ public final class ServerSpec {
     private boolean backup;
     private int persistentId;
     private boolean check = true;
-    private boolean disabled;
     private @Nullable HealthPolicy healthPolicy;
+    private boolean disabled;
 
     private Builder(String id, InetSocketAddress address) {
       this.id = id;
@@ -285,19 +286,6 @@ public final class ServerSpec {
     }
 
     /**
-     * HAProxy {@code disabled}: the server joins in maintenance (MAINT: DOWN, checks paused) and takes traffic only
-     * after {@code set server <b>/<s> state ready} ({@link BackendPool#setAdminState}). Default false. Only the
-     * joining state: a server already in a pool keeps its admin state when its spec is replaced.
-     *
-     * @param disabled whether the server starts in maintenance
-     * @return this builder
-     */
-    public Builder disabled(boolean disabled) {
-      this.disabled = disabled;
-      return this;
-    }
-
-    /**
      * The server's health-check and observation policy (default: the pool's default-server policy).
      *
      * @param policy the policy, or null for the pool's
@@ -305,6 +293,17 @@ public final class ServerSpec {
      */
     public Builder healthPolicy(@Nullable HealthPolicy policy) {
       this.healthPolicy = policy;
+      return this;
+    }
+
+    /**
+     * HAProxy {@code disabled}: the server joins its pool in maintenance (MAINT) instead of READY (default false).
+     *
+     * @param disabled whether it starts in maintenance
+     * @return this builder
+     */
+    public Builder disabled(boolean disabled) {
+      this.disabled = disabled;
       return this;
     }
 

@@ -91,6 +91,33 @@ public record ServerStats(String id, int persistentId, int slot, @Nullable InetS
     return responses.clone();
   }
 
+  /** Equal when every component is, the response counts compared by value. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ServerStats s && id.equals(s.id) && persistentId == s.persistentId && slot == s.slot
+        && java.util.Objects.equals(address, s.address) && backup == s.backup
+        && java.util.Objects.equals(cookie, s.cookie) && status.equals(s.status) && checks.equals(s.checks)
+        && sessionsCurrent == s.sessionsCurrent && sessionsMax == s.sessionsMax && sessionsTotal == s.sessionsTotal
+        && decisions.equals(s.decisions) && connectErrors == s.connectErrors && responseErrors == s.responseErrors
+        && retries == s.retries && redispatches == s.redispatches && java.util.Arrays.equals(responses, s.responses);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(id, persistentId, slot, address, backup, cookie, status, checks, sessionsCurrent,
+        sessionsMax, sessionsTotal, decisions, connectErrors, responseErrors, retries, redispatches)
+        * 31 + java.util.Arrays.hashCode(responses);
+  }
+
+  @Override
+  public String toString() {
+    return "ServerStats[id=" + id + ", persistentId=" + persistentId + ", slot=" + slot + ", address=" + address
+        + ", backup=" + backup + ", cookie=" + cookie + ", status=" + status + ", checks=" + checks
+        + ", sessions=" + sessionsCurrent + "/" + sessionsMax + "/" + sessionsTotal + ", decisions=" + decisions
+        + ", econ=" + connectErrors + ", eresp=" + responseErrors + ", wretr=" + retries + ", wredis=" + redispatches
+        + ", responses=" + java.util.Arrays.toString(responses) + "]";
+  }
+
   static ServerStats of(Server s) {
     ServerCounters c = s.counters;
     Map<Reason, Long> decisions = new EnumMap<>(Reason.class);

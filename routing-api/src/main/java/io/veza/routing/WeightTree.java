@@ -197,7 +197,7 @@ final class WeightTree {
         p[k] += delta;
       }
       int g = 0;
-      for (int k = 0; k < FAN; k++) {
+      for (int k = 0; k < FAN && g != 1; k++) { // once 1, the gcd stays 1
         g = WeightTree.gcd(g, k == 0 ? p[0] : p[k] - p[k - 1]);
       }
       return new Leaf(p, g);
@@ -248,7 +248,9 @@ final class WeightTree {
         Node c = children[k];
         if (c != null) {
           sum += c.total();
-          g = WeightTree.gcd(g, c.gcd());
+          if (g != 1) {
+            g = WeightTree.gcd(g, c.gcd());
+          }
         }
         prefix[k] = sum;
       }

@@ -55,14 +55,14 @@ class CookieHeadersProperties {
     return out;
   }
 
-  @Property
+  @Property(seed = "7200")
   void scannerFindsExactlyTheValuesOfTheNameInOrder(@ForAll("cookieLists") List<Pair> pairs) {
     String h = render(pairs);
     List<String> expected = pairs.stream().filter(p -> p.name().equals(NAME)).map(Pair::value).toList();
     assertEquals(expected, scan(h, NAME));
   }
 
-  @Property
+  @Property(seed = "7200")
   void indirectRemovalLeavesExactlyTheOtherCookies(@ForAll("cookieLists") List<Pair> pairs) {
     String h = render(pairs);
     String fwd = CookieHeaders.forwardRequestHeader(h, NAME, false, true);
@@ -81,7 +81,7 @@ class CookieHeadersProperties {
     }
   }
 
-  @Property
+  @Property(seed = "7200")
   void prefixStripRemovesUpToTheFirstTilde(@ForAll("cookieLists") List<Pair> pairs) {
     String h = render(pairs);
     String fwd = CookieHeaders.forwardRequestHeader(h, NAME, true, false);
@@ -90,7 +90,7 @@ class CookieHeadersProperties {
     assertEquals(expected, scan(fwd, NAME));
   }
 
-  @Property
+  @Property(seed = "7200")
   void unchangedHeadersAreReturnedAsTheSameInstance(@ForAll("cookieLists") List<Pair> pairs) {
     String h = render(pairs);
     boolean changes = CookieHeaders.requestHeaderChanges(h, NAME, false, true);
@@ -108,24 +108,26 @@ class CookieHeadersProperties {
         Arbitraries.strings().withChars("SERVID=;,\"\\$ \t~|.aZ09").ofMaxLength(60));
   }
 
-  @Property(tries = 2000)
+  @Property(tries = 2000, seed = "7201")
   void nothingThrowsOnAnyInput(@ForAll("nasty") String h, @ForAll boolean prefix, @ForAll boolean delete,
       @ForAll @Size(max = 5) List<@net.jqwik.api.constraints.StringLength(max = 30) String> more) {
     scan(h, NAME);
     CookieHeaders.forwardRequestHeader(h, NAME, prefix, delete);
     CookieHeaders.next(h, h.length() + 3, NAME);
     CookieMatch m = new CookieMatch().reset();
-    for (CookieBinding b : CookieFuzzTest.BINDINGS) {
+    for (BackendPool pool : CookieFuzzTest.POOLS) {
+      CookieStage stage = new CookieStage(pool.cookie().orElseThrow());
+      CookieIndex index = Tables.of(pool).cookies;
       m.reset();
-      b.match(h, i -> i % 2 == 0, prefix, 1_700_000_000L, m);
+      stage.match(h, index, prefix, 1_700_000_000L, m);
       for (String x : more) {
-        b.match(x, i -> true, delete, 1_700_000_000L, m);
+        stage.match(x, index, delete, 1_700_000_000L, m);
       }
-      assertTrue(m.server() >= -1 && m.server() < b.serverCount(), m::toString);
-      b.forwardedCookieHeader(h);
-      b.rewriteSetCookie(h, 0, prefix);
-      b.rewriteSetCookie(h, -1, delete);
-      b.isOurSetCookie(h);
+      assertTrue(m.server() == null || m.server().isMember(), m::toString);
+      stage.forwardedCookieHeader(h);
+      stage.rewriteSetCookie(h, pool.servers().get(0), prefix);
+      stage.rewriteSetCookie(h, null, delete);
+      stage.isOurSetCookie(h);
     }
   }
 }

@@ -77,15 +77,27 @@ class CookiePersistenceTest {
     assertRejected(() -> CookieSigning.hmacSha256(new byte[15]), "currentKey", "was 15 bytes");
   }
 
+  private static BackendPool poolWith(CookiePersistence c, String... values) {
+    BackendPool.Builder b = Pools.builder("p").cookie(c);
+    for (int i = 0; i < values.length; i++) {
+      String v = values[i];
+      b.server(ServerSpec.builder("s" + i, Pools.addr(i)).cookie(v).build());
+    }
+    return b.build();
+  }
+
   @Test
-  void serverValuesAreChecked() {
+  void serverValuesAreCheckedByThePool() {
     CookiePersistence insert = CookiePersistence.insert("S").build();
-    assertRejected(() -> CookieBinding.bind(insert, List.of("s1", "a b")), "server[1].cookie", "\"a b\"");
-    assertRejected(() -> CookieBinding.bind(insert, List.of("s|1")), "server[0].cookie", "'|'", "\"s|1\"");
-    assertRejected(() -> CookieBinding.bind(insert, List.of("")), "server[0].cookie", "was \"\"");
+    assertRejected(() -> poolWith(insert, "s1", "a b"), "server s1 cookie", "\"a b\"", "%x20");
+    assertRejected(() -> poolWith(insert, "s|1"), "server s0 cookie", "'|'", "\"s|1\"");
     CookiePersistence prefix = CookiePersistence.prefix("S").build();
-    assertRejected(() -> CookieBinding.bind(prefix, List.of("s~1")), "'~'");
-    assertEquals(1, CookieBinding.bind(prefix, List.of("s|1")).serverCount());
+    assertRejected(() -> poolWith(prefix, "s~1"), "'~'");
+    assertEquals(1, poolWith(prefix, "s|1").size());
+    BackendPool live = poolWith(insert, "ok");
+    assertRejected(() -> live.add(ServerSpec.builder("x", Pools.addr(9)).cookie("bad;value").build()),
+        "server x cookie");
+    assertEquals(1, live.size(), "a refused join changes nothing");
   }
 
   @Test

@@ -3,7 +3,7 @@ package io.veza.routing;
 /**
  * Verbatim copy of the cookie scanning code as it was before the tokenizer was deduplicated (CookieHeaders
  * {@code next}, {@code forwardRequestHeader}, {@code requestHeaderChanges}, {@code delHdrValue}, and
- * CookieBinding {@code isOurSetCookie}, {@code rewriteSetCookie}). {@link CookieScanDifferentialProperties} pins the
+ * the former CookieBinding {@code isOurSetCookie}, {@code rewriteSetCookie}, now CookieStage's). {@link CookieScanDifferentialProperties} pins the
  * current implementation to it. Shared leaf helpers ({@code isSpht}, {@code cookieValueEnd}, {@code regionMatches},
  * {@code indexOf}) are called on the production class: they were not changed.
  */
@@ -297,8 +297,8 @@ final class LegacyCookieHeaders {
     return prev - next;
   }
 
-  static boolean isOurSetCookie(CookieBinding b, CharSequence setCookie) {
-    String name = b.config().name();
+  static boolean isOurSetCookie(CookiePersistence config, CharSequence setCookie) {
+    String name = config.name();
     int end = setCookie.length();
     int attBeg = 0;
     while (attBeg < end && CookieHeaders.isSpht(setCookie.charAt(attBeg))) {
@@ -320,9 +320,9 @@ final class LegacyCookieHeaders {
         && attEnd - attBeg == name.length() && CookieHeaders.regionMatches(setCookie, attBeg, name);
   }
 
-  static String rewriteSetCookie(CookieBinding b, String setCookie, int server, boolean direct) {
-    String name = b.config().name();
-    CookiePersistence config = b.config();
+  static String rewriteSetCookie(CookiePersistence config, String setCookie, boolean known, String writtenValue,
+                                 boolean direct) {
+    String name = config.name();
     CookiePersistence.Mode mode = config.mode();
     int end = setCookie.length();
     int attBeg = 0;
@@ -357,15 +357,14 @@ final class LegacyCookieHeaders {
     String replacement = null;
     int replaceTo = valBeg;
     if (ours && !config.preserve()) {
-      boolean known = server >= 0 && server < b.serverCount();
       if ((known && mode == CookiePersistence.Mode.INSERT) || (direct && config.indirect())) {
         return null;
       }
-      if (known && b.writtenValue(server) != null && mode == CookiePersistence.Mode.REWRITE) {
-        replacement = b.writtenValue(server);
+      if (known && writtenValue != null && mode == CookiePersistence.Mode.REWRITE) {
+        replacement = writtenValue;
         replaceTo = valEnd;
-      } else if (known && b.writtenValue(server) != null && mode == CookiePersistence.Mode.PREFIX) {
-        replacement = b.writtenValue(server) + '~';
+      } else if (known && writtenValue != null && mode == CookiePersistence.Mode.PREFIX) {
+        replacement = writtenValue + '~';
       }
     }
     if (!strip && replacement == null) {

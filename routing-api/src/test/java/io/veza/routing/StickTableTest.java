@@ -8,10 +8,11 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class StickTableTest {
-  private final ManualTicker ticker = new ManualTicker();
+  private final io.veza.routing.health.testing.ManualScheduler scheduler = new io.veza.routing.health.testing.ManualScheduler();
+  private final io.veza.routing.health.testing.ManualTicker ticker = scheduler.ticker();
 
   private BackendPool pool() {
-    return BackendPool.builder("ws").ticker(ticker)
+    return Pools.builder("ws", scheduler)
         .stickOn(r -> r.header("X-Token", 0), 1000, Duration.ofMinutes(30))
         .server("a", Pools.addr(0)).server("b", Pools.addr(1)).server("c", Pools.addr(2))
         .build();
@@ -41,12 +42,12 @@ class StickTableTest {
   void entryOnADownServerIsIgnoredAndReplaced() {
     BackendPool pool = pool();
     Server s = pool.route(token("t2")).server();
-    pool.health().recordCheck(s.index(), false);
+    s.health().recordCheck(false);
     RouteDecision moved = pool.route(token("t2"));
     assertEquals(Reason.BALANCED, moved.reason());
     assertNotEquals(s, moved.server());
-    pool.health().recordCheck(s.index(), true);
-    pool.health().recordCheck(s.index(), true); // back up: the replaced entry keeps the new server
+    s.health().recordCheck(true);
+    s.health().recordCheck(true); // back up: the replaced entry keeps the new server
     RouteDecision d = pool.route(token("t2"));
     assertEquals(Reason.STICK_TABLE, d.reason());
     assertEquals(moved.server(), d.server());
@@ -57,5 +58,26 @@ class StickTableTest {
     BackendPool pool = pool();
     pool.route(TestRequest.get("/"));
     assertEquals(0, pool.stickTableSize());
+  }
+
+  @Test
+  void anEntryOfARemovedServerIsIgnoredAndReplaced() {
+    BackendPool pool = pool();
+    Server s = pool.route(token("t3")).server();
+    pool.remove(s.id());
+    RouteDecision d = pool.route(token("t3"));
+    assertEquals(Reason.BALANCED, d.reason());
+    assertEquals(Reason.STICK_TABLE, pool.route(token("t3")).reason());
+    assertEquals(d.server(), pool.route(token("t3")).server());
+  }
+
+  @Test
+  void aDrainedServerKeepsItsStickyClients() {
+    BackendPool pool = pool();
+    Server s = pool.route(token("t4")).server();
+    pool.setAdminState(s.id(), io.veza.routing.health.AdminState.DRAIN);
+    RouteDecision d = pool.route(token("t4"));
+    assertEquals(Reason.STICK_TABLE, d.reason());
+    assertEquals(s, d.server());
   }
 }

@@ -1,6 +1,6 @@
 package io.veza.routing.examples;
 
-import io.veza.routing.examples.gateway.GatewayStats;
+import io.veza.routing.netty.ProxyStats;
 import java.io.PrintStream;
 
 /**
@@ -27,12 +27,18 @@ public final class FailoverDemo {
       scenario.run();
       verdict = scenario.verdict();
       FailoverScenario.Measurements m = scenario.measurements();
-      GatewayStats.Snapshot s = m.gatewayStats();
+      ProxyStats.Snapshot s = m.gatewayStats();
       out.printf("%nSummary: detection %dms (bound %dms), back UP %dms, %d failed client requests, "
               + "%d lost WebSocket messages (%d resent, %d duplicate answers dropped), %d/%d tracks moved when %s "
               + "stopped, gateway handled %d requests%n", m.detectionMillis(), m.detectionBoundMillis(), m.upMillis(),
           m.failedRequests(), m.lostMessages(), m.resentMessages(), m.duplicateAcks(), m.tracksMovedOnStop(),
           FailoverScenario.TRACKS, VezaPlatform.STREAM_1, s.requests());
+      FailoverScenario.Membership j = m.membership();
+      if (j != null) {
+        out.printf("Scale out and in: %s UP %dms after pool.add, %d client(s) pinned to it, %d session(s) closed by "
+                + "pool.remove, %d failed requests, %d lost WebSocket messages%n", VezaPlatform.API_3, j.upMillis(),
+            j.pinnedToNew(), j.sessionsClosedOnRemoval(), j.failedRequests(), j.lostMessages());
+      }
       long failedChecks = scenario.checks().stream().filter(c -> !c.passed()).count();
       out.printf("VERDICT: %s (%d checks, %d failed)%n", verdict ? "PASS" : "FAIL", scenario.checks().size(),
           failedChecks);

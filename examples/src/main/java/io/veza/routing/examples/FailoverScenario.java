@@ -5,10 +5,11 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.veza.routing.BackendPool;
 import io.veza.routing.Server;
+import io.veza.routing.ServerSpec;
 import io.veza.routing.examples.client.BrowserClient;
 import io.veza.routing.examples.client.Exchange;
 import io.veza.routing.examples.client.ReliableWebSocket;
-import io.veza.routing.examples.gateway.GatewayStats;
+import io.veza.routing.netty.ProxyStats;
 import io.veza.routing.health.HealthEvent;
 import io.veza.routing.health.ServerStatus;
 import java.io.PrintStream;
@@ -41,7 +42,24 @@ public final class FailoverScenario implements AutoCloseable {
   public record Measurements(long detectionMillis, long detectionBoundMillis, long upMillis, long failedRequests,
       long requestsBeforeDetection, long lostMessages, long duplicateAcks, long resentMessages,
       int tracksMovedOnStop, int tracksOfStoppedStreamer, int tracksNotBackAfterRestart,
-      List<double[]> slowStartShares, GatewayStats.Snapshot gatewayStats) {}
+      List<double[]> slowStartShares, ProxyStats.Snapshot gatewayStats, Membership membership) {}
+
+  /**
+   * Step 6 (a third API instance joins at runtime, then leaves): what it measured.
+   *
+   * @param upMillis from {@code pool.add} to UP (rise passed checks)
+   * @param servedBeforeUp requests served by the new instance before it was UP (must be 0)
+   * @param shares slow-start table: {t/S, share of new clients, expected share, requests}
+   * @param pinnedToNew browsers that were pinned to the new instance when it left
+   * @param failedRequests failed requests during the step (every browser)
+   * @param lostMessages WebSocket messages unanswered at the end of the step
+   * @param sessionsClosedOnRemoval WebSocket sessions the pool closed when the instance left (1001)
+   * @param servedAfterRemoval requests the new instance served after {@code pool.remove} returned (must be 0)
+   */
+  public record Membership(long upMillis, long servedBeforeUp, List<double[]> shares, int pinnedToNew,
+      long failedRequests, long lostMessages, long sessionsClosedOnRemoval, long servedAfterRemoval) {}
+
+  private Membership membership;
 
   private final VezaPlatform platform;
   private final PrintStream out;
@@ -86,6 +104,7 @@ public final class FailoverScenario implements AutoCloseable {
     step1Baseline();
     step2to4KillApi1();
     step5RestartApi1();
+    step6ScaleOutAndIn();
     streams();
     return checks();
   }
@@ -106,7 +125,7 @@ public final class FailoverScenario implements AutoCloseable {
     }
     return new Measurements(detectionMillis, detectionBoundMillis, upMillis, failed, requestsBeforeDetection, lost,
         duplicates, resent, tracksMoved, tracksOfStopped, tracksNotBack, List.copyOf(shares),
-        platform.gateway.stats());
+        platform.gateway.stats(), membership);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -286,7 +305,7 @@ public final class FailoverScenario implements AutoCloseable {
     check("step 4", "sessions on " + VezaPlatform.API_2 + " were not disturbed", othersUntouched, "");
     check("step 4", "no WebSocket message lost: each answered exactly once (client dedupes by message id)",
         lost == 0, lost + " unanswered");
-    GatewayStats.Snapshot s = platform.gateway.stats();
+    ProxyStats.Snapshot s = platform.gateway.stats();
     say("  gateway: %d connect failures reported, %d redispatched, %d stale keep-alive retries, %d transport errors, "
             + "%d sessions closed on backend loss, %d closed by the pool on DOWN",
         s.connectFailures(), s.redispatches(), s.staleConnectionRetries(), s.transportErrors(),
@@ -351,6 +370,163 @@ public final class FailoverScenario implements AutoCloseable {
     check("step 5", "slow start ramps " + VezaPlatform.API_1 + "'s share up from a small one to an even split",
         first < 0.3 && last > 0.4 && last < 0.6,
         String.format("first interval %.1f%%, last %.1f%%", 100 * first, 100 * last));
+  }
+
+  /**
+   * Issue 9's scale-out and scale-in: {@code backend-api-3} joins the pool at runtime ({@code pool.add}, as an
+   * autoscaler or a discovery refresh would), takes traffic only after {@code rise} passed checks and then through
+   * slow start, gets clients of its own (REST and WebSocket), and leaves ({@code pool.remove}) while traffic flows:
+   * its sessions are closed by the pool and reconnect elsewhere, its clients are re-pinned, nothing fails, nothing is
+   * lost.
+   */
+  void step6ScaleOutAndIn() throws InterruptedException {
+    VezaPlatform.Timings t = platform.timings;
+    header("step 6", "scale out and in: " + VezaPlatform.API_3 + " joins the pool at runtime (pool.add), rise "
+        + t.rise() + " checks, slow start " + t.slowStart().toMillis() + "ms; later it leaves (pool.remove)");
+    BackendPool pool = platform.apiPool;
+    long failedBefore = failedSoFar();
+    ScheduledExecutorService traffic = Executors.newScheduledThreadPool(2);
+    AtomicBoolean running = new AtomicBoolean(true);
+    List<BrowserClient> active = new java.util.concurrent.CopyOnWriteArrayList<>(browsers);
+    ScheduledFuture<?> ticks = traffic.scheduleWithFixedDelay(() -> {
+      for (BrowserClient b : active) {
+        if (running.get() && b.exchanges().size() < 3000) { // bounded
+          b.get(WHOAMI);
+          b.webSocket().send("scale " + b.exchanges().size());
+        }
+      }
+    }, 0, 20, TimeUnit.MILLISECONDS);
+
+    var api3 = platform.startApi3();
+    int eventsBefore = platform.events.size();
+    long added = System.nanoTime();
+    Server newServer = pool.add(ServerSpec.builder(VezaPlatform.API_3, api3.address()).cookie("api3").build());
+    say("  pool.add(%s at %s): state %s, effective weight %.3f", newServer.id(), api3.address(),
+        newServer.status().up() ? "UP" : "DOWN (join state: waits for rise checks)", newServer.status().effectiveWeight());
+    HealthEvent up = platform.events.await(eventsBefore, HealthEvents.is(VezaPlatform.API_3, HealthEvent.Kind.CAME_UP),
+        Duration.ofMillis(10 * (t.rise() * t.inter().toMillis() + t.checkTimeout().toMillis())));
+    long upMs = up == null ? -1 : TimeUnit.NANOSECONDS.toMillis(up.timeNanos() - added);
+    long upNanos = up == null ? System.nanoTime() : up.timeNanos();
+    long servedBeforeUp = active.stream().flatMap(b -> b.exchanges().stream())
+        .filter(e -> e.receivedNanos() < upNanos && VezaPlatform.API_3.equals(e.servedBy())).count();
+    long upBound = 2 * (t.rise() * t.inter().toMillis() + t.checkTimeout().toMillis()) + t.inter().toMillis();
+    say("  UP after %dms (rise x inter = %dms); requests it served before that: %d", upMs,
+        t.rise() * t.inter().toMillis(), servedBeforeUp);
+    check("step 6", VezaPlatform.API_3 + " takes no traffic until rise checks passed, then comes UP",
+        up != null && upMs <= upBound && servedBeforeUp == 0, upMs + "ms <= " + upBound + "ms, " + servedBeforeUp
+            + " requests before UP");
+
+    // slow start: share of new clients (no cookie) over the ramp; three equal weights at the end: 1/3 each
+    long slow = t.slowStart().toNanos();
+    long bucket = slow / 4;
+    int buckets = 6;
+    long[] total = new long[buckets];
+    long[] to3 = new long[buckets];
+    boolean rampOk = true;
+    BrowserClient fresh = new BrowserClient("new3", platform.gatewayUri(), http, clientLoops, "none");
+    for (int n = 0; n < 20_000; n++) {
+      int k = (int) ((System.nanoTime() - upNanos) / bucket);
+      if (k >= buckets) {
+        break;
+      }
+      fresh.clearCookies();
+      Exchange e = fresh.get(WHOAMI);
+      rampOk &= e.ok();
+      total[k]++;
+      if (VezaPlatform.API_3.equals(e.servedBy())) {
+        to3[k]++;
+      }
+    }
+    List<double[]> ramp = new ArrayList<>();
+    for (int k = 0; k < buckets; k++) {
+      double mid = (k + 0.5) * bucket / (double) slow;
+      double w = mid >= 1 ? 1 : (Math.floor(16 * mid) + 1) / 16;
+      double expected = w / (w + 2);
+      double share = total[k] == 0 ? Double.NaN : to3[k] / (double) total[k];
+      ramp.add(new double[] {mid, share, expected, total[k]});
+      say("    t=%5dms..%5dms  %4d requests  %5.1f%% to %s (expected about %4.1f%%)", k * bucket / 1_000_000,
+          (k + 1) * bucket / 1_000_000, total[k], 100 * share, VezaPlatform.API_3, 100 * expected);
+    }
+    double first = ramp.get(0)[1];
+    double last = ramp.get(buckets - 1)[1];
+    check("step 6", "slow start ramps the new instance from a small share to a third", rampOk && first < 0.25
+        && last > 0.28 && last < 0.39, String.format("first interval %.1f%%, last %.1f%%", 100 * first, 100 * last));
+
+    // clients of its own: new browsers, pinned by round robin; at least one lands on the new instance
+    List<BrowserClient> pinnedTo3 = new ArrayList<>();
+    for (int i = 1; i <= 9 && pinnedTo3.size() < 2; i++) {
+      BrowserClient b = new BrowserClient("c" + i, platform.gatewayUri(), http, clientLoops,
+          VezaPlatform.PERSISTENCE_COOKIE);
+      Exchange first3 = b.get(WHOAMI);
+      ReliableWebSocket ws = b.openWebSocket("/ws", Duration.ofSeconds(5));
+      ws.send("hello from " + b.name());
+      browsers.add(b);
+      active.add(b);
+      if (VezaPlatform.API_3.equals(first3.servedBy())) {
+        pinnedTo3.add(b);
+      }
+    }
+    boolean wsOn3 = true;
+    for (BrowserClient b : pinnedTo3) {
+      wsOn3 &= b.webSocket().awaitAllAcked(Duration.ofSeconds(5))
+          && VezaPlatform.API_3.equals(b.webSocket().lastServer());
+    }
+    say("  %d new browsers pinned to %s: %s", pinnedTo3.size(), VezaPlatform.API_3,
+        pinnedTo3.stream().map(BrowserClient::name).toList());
+    check("step 6", "browsers pinned to the new instance keep their WebSocket there", !pinnedTo3.isEmpty() && wsOn3,
+        pinnedTo3.size() + " browsers");
+
+    // scale in while traffic flows
+    long shutByPoolBefore = platform.gateway.stats().sessionsShutDownByPool();
+    FailoverScenario.await(Duration.ofSeconds(5), () -> pinnedTo3.stream().allMatch(b -> b.exchanges().size() >= 5));
+    boolean removed = pool.remove(VezaPlatform.API_3);
+    long removedNanos = System.nanoTime();
+    say("  pool.remove(%s) = %s; members now %s", VezaPlatform.API_3, removed,
+        pool.servers().stream().map(Server::id).toList());
+    // every browser makes 10 more calls after the removal, then the traffic stops
+    Map<String, Integer> before = new LinkedHashMap<>();
+    active.forEach(b -> before.put(b.name(), b.exchanges().size()));
+    FailoverScenario.await(Duration.ofSeconds(15),
+        () -> active.stream().allMatch(b -> b.exchanges().size() >= before.get(b.name()) + 10));
+    running.set(false);
+    ticks.cancel(false);
+    traffic.shutdown();
+    traffic.awaitTermination(10, TimeUnit.SECONDS);
+    api3.stop(); // the instance goes away only after it left the pool: nothing was in flight to it
+
+    boolean repinned = true;
+    boolean reconnected = true;
+    long lost = 0;
+    for (BrowserClient b : active) {
+      ReliableWebSocket ws = b.webSocket();
+      boolean acked = ws.awaitAllAcked(Duration.ofSeconds(10));
+      lost += ws.sentCount() - ws.acks().size();
+      if (pinnedTo3.contains(b)) {
+        repinned &= b.pin() != null && !b.pin().equals("api3");
+        reconnected &= acked && ws.disconnects().stream().anyMatch(d -> d.closeCode() == 1001)
+            && !VezaPlatform.API_3.equals(ws.lastServer());
+        say("  %s: cookie history %s; WebSocket closed %s, now on %s; %d sent, %d answered", b.name(), b.pinHistory(),
+            ws.disconnects().stream().map(x -> x.closeCode() + " \"" + x.reason() + "\"").toList(), ws.lastServer(),
+            ws.sentCount(), ws.acks().size());
+      }
+    }
+    long servedAfterRemoval = active.stream().flatMap(b -> b.exchanges().stream())
+        .filter(e -> e.sentNanos() > removedNanos && VezaPlatform.API_3.equals(e.servedBy())).count();
+    long failed = failedSoFar() - failedBefore;
+    long closedByPool = platform.gateway.stats().sessionsShutDownByPool() - shutByPoolBefore;
+    check("step 6", "pool.remove: no request sent after it reached " + VezaPlatform.API_3, removed
+        && servedAfterRemoval == 0, servedAfterRemoval + " requests");
+    check("step 6", "its clients got a new SERVERID cookie; their WebSockets were closed by the pool (1001) and "
+        + "reconnected to the remaining servers", repinned && reconnected && closedByPool >= pinnedTo3.size(),
+        closedByPool + " sessions closed by the pool");
+    check("step 6", "no request failed while the instance joined and left", failed == 0, failed + " failed");
+    check("step 6", "no WebSocket message lost while the instance joined and left", lost == 0, lost + " unanswered");
+    membership = new Membership(upMs, servedBeforeUp, List.copyOf(ramp), pinnedTo3.size(), failed, lost,
+        closedByPool, servedAfterRemoval);
+  }
+
+  private long failedSoFar() {
+    return browsers.stream().mapToLong(b -> b.exchanges().stream().filter(e -> !e.ok()).count()).sum();
   }
 
   void streams() throws InterruptedException {

@@ -6,7 +6,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.veza.routing.Balance;
 import io.veza.routing.BackendPool;
 import io.veza.routing.CookiePersistence;
-import io.veza.routing.RequestView;
 import io.veza.routing.examples.backend.ApiBackend;
 import io.veza.routing.examples.backend.StreamServer;
 import io.veza.routing.examples.gateway.Gateway;
@@ -16,7 +15,6 @@ import io.veza.routing.health.Probes;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.CharBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +27,8 @@ public final class VezaPlatform implements AutoCloseable {
   public static final String PERSISTENCE_COOKIE = "SERVERID";
   public static final String API_1 = "backend-api-1";
   public static final String API_2 = "backend-api-2";
+  /** The instance that joins the pool at runtime in the failover run, and leaves it again. */
+  public static final String API_3 = "backend-api-3";
   public static final String STREAM_1 = "stream-server-1";
   public static final String STREAM_2 = "stream-server-2";
 
@@ -70,6 +70,7 @@ public final class VezaPlatform implements AutoCloseable {
   final BackendPool apiPool;
   final BackendPool streamPool;
   final Gateway gateway;
+  private ApiBackend api3;
 
   private VezaPlatform(Timings timings) throws InterruptedException {
     this.timings = timings;
@@ -99,7 +100,6 @@ public final class VezaPlatform implements AutoCloseable {
         .route("/hls/", streamPool)
         .connectTimeout(Duration.ofMillis(500))
         .responseTimeout(Duration.ofSeconds(5))
-        .retries(3)
         .build()
         .start();
   }
@@ -135,6 +135,7 @@ public final class VezaPlatform implements AutoCloseable {
         .balance(Balance.roundRobin())
         .cookie(CookiePersistence.parse("cookie " + PERSISTENCE_COOKIE + " insert indirect nocache").build())
         .redispatch(true)
+        .retries(3)
         .shutdownSessionsOnMarkedDown(true)
         .defaultHealthPolicy(health)
         .healthListener(events)
@@ -142,46 +143,23 @@ public final class VezaPlatform implements AutoCloseable {
   }
 
   /**
-   * {@code backend stream-server}: the {@code track_id} of {@code /hls/{track_id}/...} is the key of the jump
-   * consistent hash (a user key function), {@code option redispatch}. No slow start: HAProxy's consistent hash
-   * applies weights as they change, and here a returning streamer should take its tracks back at once.
+   * {@code backend stream-server}: {@code balance hash path,field(3,/)} + {@code hash-type consistent} — the
+   * {@code track_id} of {@code /hls/{track_id}/...} (path segment 1) is the key of the jump consistent hash, hashed
+   * in place with no copy, so every segment of a track goes to one streamer ({@code balance uri} would hash the whole
+   * path and spread a track's segments); {@code option redispatch}. No slow start: a returning streamer should take
+   * its tracks back at once.
    */
   static BackendPool streamPool(Timings t, InetSocketAddress s1, InetSocketAddress s2, HealthEvents events) {
     HealthPolicy health = defaultServerChecks(t).build();
     return BackendPool.builder("stream-server")
         .server(STREAM_1, s1)
         .server(STREAM_2, s2)
-        .balance(Balance.key(VezaPlatform::trackId))
+        .balance(Balance.pathSegment(1))
         .redispatch(true)
+        .retries(3)
         .defaultHealthPolicy(health)
         .healthListener(events)
         .build();
-  }
-
-  /**
-   * The {@code track_id} of {@code /hls/{track_id}/...} as a view over the request's characters (no copy), or null
-   * (then the request is balanced by round robin). {@code Balance.pathSegment(1)} does the same without even the
-   * view object; this shows the general form, a function of the whole request.
-   */
-  static CharSequence trackId(RequestView request) {
-    CharSequence uri = request.uri();
-    if (uri == null || uri.length() <= 5 || !startsWith(uri, "/hls/")) {
-      return null;
-    }
-    int end = 5;
-    while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
-      end++;
-    }
-    return end == 5 ? null : CharBuffer.wrap(uri, 5, end);
-  }
-
-  private static boolean startsWith(CharSequence s, String prefix) {
-    for (int i = 0; i < prefix.length(); i++) {
-      if (s.charAt(i) != prefix.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** {@code option httpchk GET /api/v1/health}: passes on 2xx/3xx, a new request per check. */
@@ -203,6 +181,15 @@ public final class VezaPlatform implements AutoCloseable {
     }
   }
 
+  /** Starts {@code backend-api-3} (not yet a member of any pool): the instance an autoscaler would add. */
+  synchronized ApiBackend startApi3() throws InterruptedException {
+    if (api3 == null) {
+      api3 = new ApiBackend(API_3, backendLoops, PERSISTENCE_COOKIE);
+    }
+    api3.start();
+    return api3;
+  }
+
   public Gateway gateway() {
     return gateway;
   }
@@ -219,6 +206,11 @@ public final class VezaPlatform implements AutoCloseable {
     streamPool.close();
     for (var backend : List.of(api1, api2, stream1, stream2)) {
       backend.stop();
+    }
+    synchronized (this) {
+      if (api3 != null) {
+        api3.stop();
+      }
     }
     backendLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }

@@ -53,6 +53,17 @@ class FailoverScenarioTest {
           + m.gatewayStats().gatewayTimeout(), m.gatewayStats().toString()));
       // index 1 of the slow start table is 500 ms in (expected share ~23%); the last is after the ramp (50%)
       assertions.add(() -> assertTrue(m.slowStartShares().get(0)[1] < m.slowStartShares().get(7)[1]));
+      // step 6 (issue 9): backend-api-3 joins at runtime, ramps up, gets clients, leaves; nothing fails or is lost
+      FailoverScenario.Membership j = m.membership();
+      assertions.add(() -> assertTrue(j != null && j.upMillis() >= 0, "backend-api-3 came UP"));
+      assertions.add(() -> assertEquals(0, j.servedBeforeUp(), "no traffic before rise checks passed"));
+      assertions.add(() -> assertTrue(j.shares().get(0)[1] < 0.25 && j.shares().get(5)[1] > 0.28,
+          "slow start ramp " + j.shares().get(0)[1] + " -> " + j.shares().get(5)[1]));
+      assertions.add(() -> assertTrue(j.pinnedToNew() > 0, "clients pinned to the new instance"));
+      assertions.add(() -> assertTrue(j.sessionsClosedOnRemoval() >= j.pinnedToNew(), "sessions closed on removal"));
+      assertions.add(() -> assertEquals(0, j.servedAfterRemoval(), "requests to it after pool.remove"));
+      assertions.add(() -> assertEquals(0, j.failedRequests(), "failed requests while it joined and left"));
+      assertions.add(() -> assertEquals(0, j.lostMessages(), "lost WebSocket messages while it joined and left"));
       assertFalse(checks.isEmpty());
       assertAll(assertions);
       assertTrue(scenario.verdict());

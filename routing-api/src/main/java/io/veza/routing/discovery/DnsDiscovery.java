@@ -101,7 +101,7 @@ public final class DnsDiscovery implements Discovery {
    * @return a builder (count 1, refresh every 10 s, JDK resolver, system scheduler)
    */
   public static Builder builder(String prefix, String host, int port) {
-    return new Builder(prefix, host, port);
+    return new Builder(Objects.requireNonNull(prefix, "prefix"), Objects.requireNonNull(host, "host"), port);
   }
 
   @Override
@@ -117,43 +117,67 @@ public final class DnsDiscovery implements Discovery {
   }
 
   /**
-   * Resolves now and delivers the membership if it changed (also schedules the next refresh).
+   * Resolves now and delivers the membership if it changed, and schedules the next refresh whatever happens: a
+   * resolver, template options or sink that throws (an {@link Error} included) is logged and delivers nothing this
+   * time, and the refreshes go on.
    *
-   * @return whether the resolution succeeded
+   * @return whether the resolution succeeded and gave a valid membership
    */
   public boolean refresh() {
-    List<InetAddress> addresses;
-    boolean ok;
-    try {
-      addresses = resolver.resolve(host);
-      ok = addresses != null && !addresses.isEmpty();
-    } catch (UnknownHostException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "resolution of " + host + " failed, keeping the last membership: " + e);
-      addresses = List.of();
-      ok = false;
-    }
     synchronized (lock) {
       if (closed) {
         return false;
       }
-      if (ok) {
-        List<ServerSpec> membership = membership(addresses);
+    }
+    VirtualMachineError fatal = null;
+    boolean ok = false;
+    try {
+      List<InetAddress> addresses = null;
+      try {
+        addresses = resolver.resolve(host);
+        ok = addresses != null && !addresses.isEmpty();
+      } catch (UnknownHostException | RuntimeException | Error e) {
+        LOG.log(System.Logger.Level.WARNING, "resolution of " + host + " failed, keeping the last membership: " + e);
+        fatal = e instanceof VirtualMachineError vme ? vme : null;
+      }
+      synchronized (lock) {
+        if (closed || !ok) {
+          return false;
+        }
+        List<ServerSpec> membership;
+        try {
+          membership = membership(addresses);
+        } catch (RuntimeException | Error e) {
+          LOG.log(System.Logger.Level.WARNING, "server options failed for " + host + ", keeping the last membership",
+              e);
+          fatal = e instanceof VirtualMachineError vme ? vme : null;
+          return ok = false;
+        }
         if (!membership.equals(last) && sink != null) {
           last = membership;
           try {
             sink.accept(membership);
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | Error e) { // user code: whatever it throws, the discovery goes on
             last = null; // deliver in full again on the next refresh
             LOG.log(System.Logger.Level.WARNING, "membership sink failed for " + host, e);
+            fatal = e instanceof VirtualMachineError vme ? vme : null;
           }
         }
       }
-      if (next != null) {
-        next.cancel(false);
+      return ok;
+    } finally {
+      synchronized (lock) {
+        if (!closed) {
+          if (next != null) {
+            next.cancel(false);
+          }
+          next = scheduler.schedule(this::refresh, interval.toNanos(), TimeUnit.NANOSECONDS);
+        }
       }
-      next = scheduler.schedule(this::refresh, interval.toNanos(), TimeUnit.NANOSECONDS);
+      if (fatal != null) {
+        throw fatal; // out of memory or stack: not ours to swallow, but the next refresh is scheduled
+      }
     }
-    return ok;
   }
 
   /**

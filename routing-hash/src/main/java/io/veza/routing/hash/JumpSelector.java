@@ -43,7 +43,7 @@ import java.util.Objects;
  * (key, occupied and usable set, weights), whatever order servers joined, left or failed in: growing and shrinking
  * forget the dropped slots' state, and {@link #equals} holds between any two selectors with the same
  * {@code (n, usable set, weights)}, however they were reached. Growing {@code n} while the new slot is not usable
- * moves exactly the keys that the new slot would take (to the survivors, as a failure would); shrinking moves the
+ * moves only keys that the new slot takes once usable (to survivors, as if it had failed); shrinking moves the
  * keys whose candidate sequence visited a dropped slot (only the dropped slots' keys when those were usable with
  * weight 1, as with the jump hash), so a pool should not shrink below an occupied slot.
  *
@@ -495,13 +495,15 @@ public final class JumpSelector {
     long[][] bits = this.usable;
     int count = usableCount;
     if (oldUsable != usable) {
-      bits = withBit(bits == null ? allUsableBits(slots) : bits, slot, usable);
+      bits = bits == null ? withBit(allUsableBits(slots), false, slot, usable) : withBit(bits, true, slot, usable);
       count += usable ? 1 : -1;
     }
     double[][] w = this.weights;
     int reduced = reducedWeights;
     if (oldWeight != weight) {
-      w = withWeightValue(w == null ? unitWeights(slots) : w, slot, weight);
+      w = w == null
+          ? withWeightValue(unitWeights(slots), false, slot, weight)
+          : withWeightValue(w, true, slot, weight);
       reduced += (weight != 1.0 ? 1 : 0) - (oldWeight != 1.0 ? 1 : 0);
     }
     int reducedAndUsable = reducedUsable
@@ -734,8 +736,9 @@ public final class JumpSelector {
     return chunk;
   }
 
-  private static long[][] withBit(long[][] bits, int slot, boolean value) {
-    long[][] top = bits.clone();
+  /** {@code bits} with one bit changed; {@code shared}: whether the top array is shared and must be copied. */
+  private static long[][] withBit(long[][] bits, boolean shared, int slot, boolean value) {
+    long[][] top = shared ? bits.clone() : bits;
     int c = slot >>> BIT_CHUNK_SHIFT;
     long[] chunk = top[c].clone();
     int word = (slot >>> 6) & WORD_MASK;
@@ -744,8 +747,9 @@ public final class JumpSelector {
     return top;
   }
 
-  private static double[][] withWeightValue(double[][] weights, int slot, double weight) {
-    double[][] top = weights.clone();
+  /** {@code weights} with one weight changed; {@code shared}: whether the top array must be copied. */
+  private static double[][] withWeightValue(double[][] weights, boolean shared, int slot, double weight) {
+    double[][] top = shared ? weights.clone() : weights;
     int c = slot >>> WEIGHT_CHUNK_SHIFT;
     double[] chunk = top[c].clone();
     chunk[slot & WEIGHT_MASK] = weight;

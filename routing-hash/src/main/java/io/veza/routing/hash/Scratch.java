@@ -31,6 +31,7 @@ final class Scratch {
    * Returns whether chars {@code [from, to)} of {@code s} ({@code to - from <= CAPACITY}) are all ASCII; if so,
    * copies them to {@link #bytes}{@code [0, to - from)}, which is then exactly their UTF-8 encoding.
    */
+  @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): exact for ASCII, the only case it is used for
   boolean asciiBytes(String s, int from, int to) {
     // One plain charAt pass. Measured with JMH on JDK 17: a bulk getChars into a scratch char[] followed by the same
     // OR loop was slower, and a 4-way unrolled charAt loop much slower.
@@ -46,7 +47,7 @@ final class Scratch {
   }
 
   /**
-   * A view of {@code source[from, to)} for the general reader; {@link #release} it after use. Returns a fresh
+   * A view of {@code source[from, to)} for the general reader; {@link RangeView#release} it after use. Returns a fresh
    * object if this thread's view is already in use (a {@code CharSequence} whose {@code charAt} hashes again).
    */
   RangeView view(CharSequence source, int from, int to) {

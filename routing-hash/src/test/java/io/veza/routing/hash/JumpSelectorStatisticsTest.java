@@ -169,6 +169,42 @@ class JumpSelectorStatisticsTest {
     assertBinomial(moved, KEYS, 1.0 / (small.usableCount() + 1), "20 usable of 30 -> 31");
   }
 
+  /**
+   * A server joining a live pool: {@code withSlots(n + 1)} adds the slot not usable (no key moves to it, and the
+   * keys that move go to survivors and are all keys it will take), then {@code withUsable(n, true)} moves about
+   * {@code 1/(W + 1)} of the keys onto it, W the usable weight mass ({@code n} when all are usable), and nothing
+   * else.
+   */
+  @Test
+  void joiningThroughWithSlotsMovesAboutOneInUsablePlusOneKeys() {
+    for (int n : new int[] {10, 100, 5000}) {
+      for (int downEvery : new int[] {0, 3}) {
+        JumpSelector small = JumpSelector.allUsable(n);
+        for (int s = 0; downEvery > 0 && s < n; s += downEvery) {
+          small = small.withUsable(s, false);
+        }
+        JumpSelector joining = small.withSlots(n + 1);
+        JumpSelector joined = joining.withUsable(n, true);
+        long moved = 0;
+        SplittableRandom r = new SplittableRandom(4000L + n + downEvery);
+        for (int i = 0; i < KEYS; i++) {
+          long key = r.nextLong();
+          int before = small.select(key);
+          int after = joined.select(key);
+          if (before != after) {
+            assertEquals(n, after, "a key moved to an old slot");
+            moved++;
+          }
+          if (joining.select(key) != before) {
+            assertEquals(n, after, "a key the new slot does not take moved while it joined");
+          }
+        }
+        assertBinomial(moved, KEYS, 1.0 / (small.usableCount() + 1),
+            "n=" + n + ", usable " + small.usableCount() + " -> +1");
+      }
+    }
+  }
+
   @Test
   void sharesAreProportionalToWeights() {
     double[] w = {1, 0.5, 0.25, 1, 0.75, 0.1, 1, 0.6};

@@ -26,6 +26,36 @@ class JumpSelectorTest {
   }
 
   @Test
+  void liveMembershipErrorsNameTheFieldAndValue() {
+    assertEquals("slots must be >= 0, was -1",
+        assertThrows(IllegalArgumentException.class, () -> JumpSelector.allUsable(3).withSlots(-1)).getMessage());
+    assertEquals("slot must be in [0, 3), was 3",
+        assertThrows(IllegalArgumentException.class, () -> JumpSelector.allUsable(3).with(3, true, 1.0))
+            .getMessage());
+    assertEquals("weight of slot 2 must be in (0, 1], was 1.5",
+        assertThrows(IllegalArgumentException.class, () -> JumpSelector.allUsable(3).with(2, true, 1.5))
+            .getMessage());
+    assertThrows(IllegalArgumentException.class, () -> JumpSelector.allUsable(3).withSlots(2).withUsable(2, true));
+    assertThrows(IndexOutOfBoundsException.class, () -> JumpSelector.allUsable(3).withSlots(2).isUsable(2));
+  }
+
+  @Test
+  void slotsComeAndGo() {
+    JumpSelector sel = JumpSelector.allUsable(2).withSlots(5);
+    assertEquals(5, sel.slots());
+    assertEquals(2, sel.usableCount(), "new slots start not usable");
+    assertTrue(!sel.isUsable(4) && sel.weight(4) == 1.0);
+    assertSame(sel, sel.withSlots(5));
+    assertEquals(JumpSelector.allUsable(5), sel.with(2, true, 1.0).withUsable(3, true).withUsable(4, true));
+    JumpSelector weighted = JumpSelector.allUsable(5).with(4, true, 0.5).with(1, false, 0.25);
+    assertEquals(JumpSelector.builder(3).usable(1, false).weight(1, 0.25).build(), weighted.withSlots(3));
+    assertEquals(JumpSelector.allUsable(0), weighted.withSlots(0));
+    assertEquals(JumpSelector.NONE, weighted.withSlots(0).select(7));
+    assertEquals("JumpSelector[slots=5, usable=4, weights below 1=2]", weighted.toString());
+    assertEquals("JumpSelector[slots=3, usable=3, weights=1]", JumpSelector.allUsable(3).toString());
+  }
+
+  @Test
   void emptyAndAllDownSelectorsReturnNone() {
     assertEquals(JumpSelector.NONE, JumpSelector.allUsable(0).select(42));
     JumpSelector down = JumpSelector.builder(3).usable(0, false).usable(1, false).usable(2, false).build();

@@ -148,10 +148,11 @@ public final class HealthTracker {
         throw new IllegalArgumentException("id must be unique, was duplicate \"" + id + "\"");
       }
       s = new TrackedServer(this, id, weight, policy, address, initialAdmin, ticker.read());
-      byId.put(id, s);
       ServerStatus st = s.status();
+      // queued before the server can be found, so that no event of it (from another thread) precedes ADDED
       enqueue(List.of(new HealthEvent(0, s, id, HealthEvent.Kind.ADDED, HealthEvent.Cause.NONE, st, st,
           ticker.read(), null)));
+      byId.put(id, s);
     }
     for (MembershipHook h : membershipHooks) {
       try {
@@ -293,6 +294,9 @@ public final class HealthTracker {
 
   /** Asks the active checkers to check {@code server} soon (leaving MAINT, on-error). Outside locks. */
   void checkSooner(TrackedServer server) {
+    if (checkSoonerHooks.isEmpty()) {
+      return; // no checker to tell: and no iterator allocated on the observation path
+    }
     for (Consumer<TrackedServer> hook : checkSoonerHooks) {
       try {
         hook.accept(server);

@@ -137,9 +137,10 @@ public final class Probes {
       } catch (RuntimeException e) {
         result.complete(CheckResult.of(CheckStatus.SOCKET_ERROR, 0, detail(e), ticker.read() - start));
       }
-      // orTimeout uses the JDK's shared delayer thread, not one of ours
-      return result.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
-          .exceptionally(e -> CheckResult.of(CheckStatus.L4_TIMEOUT, 0, "", ticker.read() - start));
+      // completeOnTimeout uses the JDK's shared delayer thread, not one of ours; the stage returned is `result`
+      // itself, so the checker cancelling it (its own timeout) completes it and closes the channel at once
+      return result.completeOnTimeout(CheckResult.of(CheckStatus.L4_TIMEOUT, 0, "", timeoutNanos), timeoutNanos,
+          TimeUnit.NANOSECONDS);
     });
   }
 

@@ -105,9 +105,10 @@ public final class TrackedServer {
   private long observedFailures;
   private long lastChangeNanos;
   private long downtimeNanos;
-  private long downSinceNanos;
+  private long downSinceNanos; // meaningful while the published state is DOWN
   private CheckResult lastCheck = INITIAL_CHECK;
-  private long lastCheckNanos = -1;
+  private long lastCheckNanos; // meaningful once checked
+  private boolean checked;
 
   // The state before the current operation, in fields so that an operation that changes nothing allocates nothing.
   private int markedHealth;
@@ -139,7 +140,7 @@ public final class TrackedServer {
     }
     this.admin = initialAdmin;
     this.lastChangeNanos = nowNanos;
-    this.downSinceNanos = up() ? -1 : nowNanos;
+    this.downSinceNanos = nowNanos;
     this.state = computeState(nowNanos);
   }
 
@@ -211,9 +212,9 @@ public final class TrackedServer {
   public CheckCounters counters() {
     synchronized (this) {
       long now = tracker.ticker().read();
-      long downtime = downtimeNanos + (downSinceNanos >= 0 ? now - downSinceNanos : 0);
+      long downtime = downtimeNanos + (state.isUp() ? 0 : now - downSinceNanos);
       return new CheckCounters(checksFailed, downTransitions, observedFailures, now - lastChangeNanos, downtime,
-          lastCheck, lastCheckNanos < 0 ? -1 : now - lastCheckNanos);
+          lastCheck, checked ? now - lastCheckNanos : -1);
     }
   }
 
@@ -275,6 +276,7 @@ public final class TrackedServer {
       prepare(now);
       lastCheck = result;
       lastCheckNanos = now;
+      checked = true;
       if (admin != AdminState.MAINT) {
         fastInterForced = false; // HAProxy clears CHK_ST_FASTINTER when the next check starts
         if (result.passed()) {
@@ -371,8 +373,10 @@ public final class TrackedServer {
         if (++consecutiveErrors >= policy.errorLimit()) {
           limitReached = true;
           fastInterForced = true; // every mode forces fastinter for the next check
-          hana = CheckResult.of(CheckStatus.HEALTH_ANALYZE, 0,
-              "Detected " + consecutiveErrors + " consecutive errors, last one was: " + what, -1);
+          if (policy.onError() != OnErrorAction.FASTINTER) { // fastinter simulates no check: nothing to report
+            hana = CheckResult.of(CheckStatus.HEALTH_ANALYZE, 0,
+                "Detected " + consecutiveErrors + " consecutive errors, last one was: " + what, -1);
+          }
           switch (policy.onError()) {
             case FASTINTER -> { }
             case SUDDEN_DEATH -> {
@@ -380,17 +384,17 @@ public final class TrackedServer {
                 health = rise + 1;
               }
               failCheck();
-              lastCheck = hana;
             }
-            case FAIL_CHECK -> {
-              failCheck();
-              lastCheck = hana;
-            }
+            case FAIL_CHECK -> failCheck();
             case MARK_DOWN -> {
               health = rise;
               failCheck();
-              lastCheck = hana;
             }
+          }
+          if (hana != null) { // the simulated failed check is the last check
+            lastCheck = hana;
+            lastCheckNanos = now;
+            checked = true;
           }
           consecutiveErrors = 0;
           observedFailures++;
@@ -647,10 +651,7 @@ public final class TrackedServer {
         downTransitions++;
         downSinceNanos = now;
       } else {
-        if (downSinceNanos >= 0) {
-          downtimeNanos += now - downSinceNanos;
-        }
-        downSinceNanos = -1;
+        downtimeNanos += now - downSinceNanos;
       }
     } else if (previous.operational() != current.operational()
         || (previous.admin() == AdminState.DRAIN) != (current.admin() == AdminState.DRAIN)) {
@@ -665,7 +666,7 @@ public final class TrackedServer {
    */
   private boolean finish(long now, HealthEvent.Cause downCause, @Nullable CheckResult check) {
     publishIfChanged(now);
-    if (slowStarting && markedSlowStartBeginNanos != slowStartBeginNanos) {
+    if (slowStarting && (!markedSlowStarting || markedSlowStartBeginNanos != slowStartBeginNanos)) {
       scheduleSlowStartTick(now);
     } else if (!slowStarting && slowStartTick != null) {
       slowStartTick.cancel(false);

@@ -1,71 +1,45 @@
 package io.veza.routing.health;
 
+import static io.veza.routing.health.testing.AllocationMeter.assertAllocates;
+import static io.veza.routing.health.testing.AllocationMeter.assertAllocationFree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.lang.management.ManagementFactory;
+import io.veza.routing.health.testing.AllocationMeter;
+import io.veza.routing.health.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The class javadoc's promise, checked without timing: an operation that causes no transition and no
- * routing-visible change allocates nothing. The current thread's allocation counter
- * ({@code com.sun.management.ThreadMXBean}, exact to the byte for this thread) is read around {@value #CALLS}
- * calls after {@value #WARMUP} warm-up calls. Any per-call allocation is at least 16 bytes (the smallest object),
- * i.e. at least 800 KB over the run; the bound of 4 KB leaves room only for constant noise, so even one allocation
- * every 100 calls fails. The ticker does not move, so no time-dependent change (slow-start step) can happen.
+ * {@link TrackedServer}'s promise, checked without timing: a call that changes nothing routing-visible allocates
+ * nothing (see {@link AllocationMeter} for how the bound is derived). Time does not move, so no slow-start step can
+ * fall due; every tracker has a listener and a state hook, which must stay silent.
  */
 class HealthTrackerAllocationTest {
-  static final int WARMUP = 10_000;
-  static final int CALLS = 50_000;
-  static final long BOUND = 4096;
-  static final int MEASUREMENTS = 3;
+  private static final CheckResult L7_OK = CheckResult.of(CheckStatus.L7_OK, 200,
+      "HTTP status check returned code <200>", 1_500_000);
 
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
-  private final ManualTicker ticker = new ManualTicker();
+  private final ManualScheduler scheduler = new ManualScheduler();
   private final List<HealthEvent> events = new ArrayList<>();
-  private final List<HealthSnapshot> published = new ArrayList<>();
+  private final List<TrackedServer.State> hooked = new ArrayList<>();
+  private final HealthTracker tracker = HealthTracker.builder().ticker(scheduler.ticker()).scheduler(scheduler)
+      .listenerExecutor(Runnable::run).listener(events::add).stateHook((s, p, c) -> hooked.add(c)).build();
   private int step;
 
-  private static long allocatedBy(Runnable call) {
-    for (int i = 0; i < WARMUP; i++) {
-      call.run();
-    }
-    long before = THREADS.getCurrentThreadAllocatedBytes();
-    for (int i = 0; i < CALLS; i++) {
-      call.run();
-    }
-    return THREADS.getCurrentThreadAllocatedBytes() - before;
+  private TrackedServer server(HealthPolicy policy) {
+    TrackedServer s = tracker.add("s" + tracker.size(), 10, policy);
+    tracker.add("other" + tracker.size(), 10, policy);
+    events.clear();
+    return s;
   }
 
-  /**
-   * Up to {@value #MEASUREMENTS} measurements, passing on the first within {@link #BOUND}. A measurement may
-   * include a one-off allocation by HotSpot itself (a few hundred bytes of Strings on this thread while it links
-   * newly compiled code); a per-call allocation is at least 16 bytes x {@value #CALLS} in every measurement.
-   */
-  private void assertAllocationFree(String what, Runnable call) {
-    long[] measured = new long[MEASUREMENTS];
-    for (int m = 0; m < MEASUREMENTS; m++) {
-      measured[m] = allocatedBy(call);
-      if (measured[m] <= BOUND) {
-        return;
-      }
-    }
-    fail(what + " allocated " + java.util.Arrays.toString(measured) + " bytes in " + MEASUREMENTS
-        + " measurements of " + CALLS + " calls");
-  }
-
-  private HealthTracker tracker(HealthPolicy policy) {
-    HealthTracker t = HealthTracker.builder().ticker(ticker).listener(events::add)
-        .addServer("a", 10, policy).addServer("b", 10, policy).build();
-    t.addSnapshotListener(published::add);
-    return t;
+  private void assertSilent() {
+    assertTrue(events.isEmpty(), () -> "events: " + events);
+    assertTrue(hooked.isEmpty(), () -> "state changes: " + hooked);
   }
 
   private static HealthPolicy.Builder p() {
@@ -74,90 +48,114 @@ class HealthTrackerAllocationTest {
 
   @Test
   void passedCheckAtFullHealthDoesNotAllocate() {
-    HealthTracker t = tracker(p().initialState(InitialState.FULLY_UP).build());
-    HealthSnapshot before = t.snapshot();
-    assertAllocationFree("recordCheck(passed) at full health", () -> t.recordCheck(0, true));
-    assertEquals(4, t.status(0).health());
-    assertTrue(events.isEmpty() && published.isEmpty());
-    assertEquals(before, t.snapshot());
+    TrackedServer s = server(p().initialState(InitialState.FULLY_UP).build());
+    TrackedServer.State before = s.state();
+    assertAllocationFree("recordCheck(true) at full health", () -> s.recordCheck(true));
+    assertAllocationFree("recordCheck(preallocated L7OK) at full health", () -> s.recordCheck(L7_OK));
+    assertEquals(4, s.status().health());
+    assertSame(L7_OK, s.counters().lastCheck());
+    assertSame(before, s.state());
+    assertSilent();
   }
 
   @Test
   void failedCheckAtZeroHealthOnADownServerDoesNotAllocate() {
-    HealthTracker t = tracker(p().initialState(InitialState.FULLY_DOWN).build());
-    assertAllocationFree("recordCheck(failed) at h = 0, DOWN", () -> t.recordCheck(0, false));
-    assertFalse(t.status(0).up());
-    assertEquals(0, t.status(0).health());
-    assertTrue(events.isEmpty() && published.isEmpty());
+    TrackedServer s = server(p().initialState(InitialState.FULLY_DOWN).build());
+    CheckResult refused = CheckResult.of(CheckStatus.L4_CONNECTION_PROBLEM, 0, "Connection refused", 90_000);
+    assertAllocationFree("recordCheck(false) at h = 0, DOWN", () -> s.recordCheck(false));
+    assertAllocationFree("recordCheck(preallocated L4CON) at h = 0, DOWN", () -> s.recordCheck(refused));
+    assertFalse(s.state().isUp());
+    assertEquals(0, s.status().health());
+    assertEquals(0, s.counters().checksFailed(), "h = 0: not counted");
+    assertSilent();
   }
 
   @Test
   void healthyObservationsWithoutErrorsDoNotAllocate() {
-    HealthTracker l7 = tracker(p().observe(ObserveMode.LAYER7).build());
-    assertAllocationFree("observeHttpStatus(200), layer7", () -> l7.observeHttpStatus(0, 200));
-    assertAllocationFree("observeConnect(true), layer7 (not counted)", () -> l7.observeConnect(0, true));
-    HealthTracker l4 = tracker(p().observe(ObserveMode.LAYER4).build());
-    assertAllocationFree("observeConnect(true), layer4", () -> l4.observeConnect(0, true));
-    assertTrue(events.isEmpty() && published.isEmpty());
+    TrackedServer l7 = server(p().observe(ObserveMode.LAYER7).build());
+    assertAllocationFree("observeHttpStatus(200), layer7", () -> l7.observeHttpStatus(200));
+    assertAllocationFree("observeConnect(true), layer7 (not counted)", () -> l7.observeConnect(true));
+    TrackedServer l4 = server(p().observe(ObserveMode.LAYER4).build());
+    assertAllocationFree("observeConnect(true), layer4", () -> l4.observeConnect(true));
+    assertAllocationFree("observeHttpStatus(503), layer4 (not counted)", () -> l4.observeHttpStatus(503));
+    TrackedServer none = server(p().build());
+    assertAllocationFree("observations without observe", () -> {
+      none.observeConnect(false);
+      none.observeHttpStatus(500);
+      none.observeTransportError();
+    });
+    assertSilent();
   }
 
   @Test
-  void errorCountChangesBelowTheErrorLimitDoNotAllocate() {
-    HealthTracker t = tracker(p().observe(ObserveMode.LAYER7).errorLimit(10).build());
+  void errorsBelowTheErrorLimitDoNotAllocate() {
+    TrackedServer l7 = server(p().observe(ObserveMode.LAYER7).errorLimit(10).build());
     assertAllocationFree("observeHttpStatus 503/200 alternation",
-        () -> t.observeHttpStatus(0, (step++ & 1) == 0 ? 503 : 200));
-    HealthTracker l4 = tracker(p().observe(ObserveMode.LAYER4).errorLimit(3).build());
-    assertAllocationFree("observeConnect false/true alternation, layer4",
-        () -> l4.observeConnect(0, (step++ & 1) == 0));
-    // runs of up to error-limit - 1 errors: health, consecutive errors and the fastinter flag move, UP/DOWN does not
-    HealthTracker counters = tracker(p().observe(ObserveMode.LAYER7).errorLimit(3).onError(OnErrorAction.FASTINTER)
+        () -> l7.observeHttpStatus((step++ & 1) == 0 ? 503 : 200));
+    assertAllocationFree("transport error / 200 alternation",
+        () -> {
+          if ((step++ & 1) == 0) {
+            l7.observeTransportError();
+          } else {
+            l7.observeHttpStatus(204);
+          }
+        });
+    TrackedServer l4 = server(p().observe(ObserveMode.LAYER4).errorLimit(3).build());
+    assertAllocationFree("observeConnect false/true alternation, layer4", () -> l4.observeConnect((step++ & 1) == 0));
+    // runs of error-limit errors with on-error fastinter: the counter and the fastinter flag move, nothing else
+    TrackedServer fastinter = server(p().observe(ObserveMode.LAYER7).errorLimit(3).onError(OnErrorAction.FASTINTER)
         .initialState(InitialState.FULLY_UP).build());
-    assertAllocationFree("503, 503, 503 (fastinter), passed check", () -> {
-      int k = step++ & 3;
-      if (k < 3) {
-        counters.observeHttpStatus(0, 503);
+    assertAllocationFree("503, 503, 503 (on-error fastinter), passed check", () -> {
+      if ((step++ & 3) < 3) {
+        fastinter.observeHttpStatus(503);
       } else {
-        counters.recordCheck(0, true);
+        fastinter.recordCheck(L7_OK);
       }
     });
-    assertTrue(t.status(0).up() && l4.status(0).up() && counters.status(0).up());
-    assertTrue(events.isEmpty() && published.isEmpty());
+    assertTrue(l7.state().isUp() && l4.state().isUp() && fastinter.state().isUp());
+    assertTrue(fastinter.counters().observedFailures() > 0, "the limit was reached");
+    assertSilent();
   }
 
   @Test
-  void inputsToAServerInMaintDoNotAllocate() {
-    HealthTracker t = tracker(p().observe(ObserveMode.LAYER7).build());
-    t.setAdminState(0, AdminState.MAINT);
+  void callsOnAServerInMaintThatChangeNothingDoNotAllocate() {
+    TrackedServer s = server(p().observe(ObserveMode.LAYER7).errorLimit(10).build());
+    s.setAdminState(AdminState.MAINT);
     events.clear();
-    published.clear();
-    assertAllocationFree("checks and observations in MAINT", () -> {
-      t.recordCheck(0, (step & 1) == 0);
-      t.observeHttpStatus(0, (step++ & 2) == 0 ? 503 : 200);
-      t.observeTransportError(0);
+    hooked.clear();
+    assertAllocationFree("checks, observations, same admin state, same weight, forced down in MAINT", () -> {
+      s.recordCheck((step & 1) == 0);
+      s.recordCheck(L7_OK);
+      s.observeHttpStatus((step++ & 2) == 0 ? 503 : 200);
+      s.observeTransportError();
+      s.setAdminState(AdminState.MAINT);
+      s.setWeight(10);
+      s.forceHealth(OperationalState.DOWN);
     });
-    assertTrue(events.isEmpty() && published.isEmpty());
+    assertEquals(AdminState.MAINT, s.state().admin());
+    assertSilent();
   }
 
   @Test
   void checksDuringASlowStartRampDoNotAllocateWhileTheWeightStands() {
-    HealthTracker t = tracker(p().slowStart(Duration.ofSeconds(10)).initialState(InitialState.DOWN).build());
-    t.recordCheck(0, true); // h = rise - 1 -> UP, ramp starts
-    assertTrue(t.status(0).slowStarting());
+    TrackedServer s = server(p().slowStart(Duration.ofSeconds(10)).initialState(InitialState.DOWN).build());
+    s.recordCheck(true); // h = rise - 1 -> UP, ramp starts
+    assertTrue(s.status().slowStarting());
     events.clear();
-    published.clear();
-    assertAllocationFree("recordCheck(passed) while ramping", () -> t.recordCheck(0, true));
-    assertAllocationFree("refresh() while no ramp step is due", t::refresh);
-    assertTrue(t.status(0).slowStarting());
-    assertTrue(events.isEmpty() && published.isEmpty());
+    hooked.clear();
+    assertAllocationFree("recordCheck(true) while ramping", () -> s.recordCheck(true));
+    assertAllocationFree("forceHealth(UP) while running", () -> s.forceHealth(OperationalState.UP));
+    assertTrue(s.status().slowStarting());
+    assertEquals(1, scheduler.pendingCount(), "one ramp timer, not one per call");
+    assertSilent();
   }
 
-  /** The check itself can fail: a transition (new snapshot, events) allocates and is caught. */
+  /** The control: a transition (new state, hook call, events) allocates and is caught. */
   @Test
   void aTransitionAllocatesAndIsCaught() {
-    HealthTracker t = tracker(p().initialState(InitialState.FULLY_UP).build());
+    TrackedServer s = server(p().initialState(InitialState.FULLY_UP).build());
     boolean[] flap = {false, false, false, true, true}; // DOWN on the 3rd failure, UP on the 2nd pass
-    long allocated = allocatedBy(() -> t.recordCheck(0, flap[step++ % flap.length]));
-    assertTrue(allocated > BOUND, () -> "flapping allocated only " + allocated + " bytes");
+    assertAllocates("flapping", () -> s.recordCheck(flap[step++ % flap.length]));
     assertFalse(events.isEmpty());
   }
 }

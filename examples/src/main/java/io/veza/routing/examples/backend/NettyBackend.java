@@ -91,6 +91,12 @@ public abstract class NettyBackend implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             open.add(ch);
             initConnection(ch.pipeline());
+            ch.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close(); // a reset by the peer (a proxy closing a connection): just close
+              }
+            });
           }
         });
     Channel bound = bootstrap.bind(InetAddress.getLoopbackAddress(), port).sync().channel();
