@@ -396,8 +396,9 @@ final class HealthModel {
     } else if (!previous.isUp() && current.isUp()) {
       downtime += now - downSince;
       lastChange = now;
-    } else if (previous.operational() != current.operational()) {
-      lastChange = now;
+    } else if (previous.operational() != current.operational()
+        || (previous.admin() == AdminState.DRAIN) != (current.admin() == AdminState.DRAIN)) {
+      lastChange = now; // HAProxy also stamps last_change on entering or leaving DRAIN
     }
     published = current;
     hooks.add(new Hook(id, previous, current, now));
