@@ -47,6 +47,10 @@ import org.HdrHistogram.Histogram;
  * {@code loadtest.out} (results directory, default {@code benchmarks/results}).
  */
 public final class LoadTest {
+  /** Requests of the measured steady run (see {@link #phase}): enough for 2 bytes per request to exceed the noise. */
+  static final long STEADY_REQUESTS = 40_000;
+  static final int STEADY_MAX_SECONDS = 30;
+
   /** Fractions of a phase at which backend-api-1 is killed (even indexes) and restarted (odd). */
   static final double[] KILLS = {0.2, 0.4, 0.6, 0.8};
   static final long INTER_MILLIS = 500;
@@ -278,10 +282,20 @@ public final class LoadTest {
       long steadyRequests = 0;
       long heapSteady = -1;
       if (proxy.equals("gateway")) {
+        // Two steady runs without kills: the first settles what grows once (JIT, pooled buffers' arenas, caches
+        // sized by the failover), the second is measured. It lasts until STEADY_REQUESTS requests (at most
+        // STEADY_MAX_SECONDS), so a busy machine measures as many requests as an idle one: a leak of a few bytes
+        // per request then stands out against the fixed noise of a full GC's heap reading.
+        try (HttpLoad settle = new HttpLoad(loadLoop, channel, target, ApiBackend.WHOAMI_PATH, c.connections())) {
+          Thread.sleep(TimeUnit.SECONDS.toMillis(Math.max(2, seconds / 4)));
+        }
+        Thread.sleep(200);
         heapAfter = p.heapAfterFullGc();
-        int steady = Math.max(3, seconds / 4);
         try (HttpLoad more = new HttpLoad(loadLoop, channel, target, ApiBackend.WHOAMI_PATH, c.connections())) {
-          Thread.sleep(TimeUnit.SECONDS.toMillis(steady));
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEADY_MAX_SECONDS);
+          while (more.ok.get() + more.failed.get() < STEADY_REQUESTS && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+          }
           steadyRequests = more.ok.get() + more.failed.get();
         }
         Thread.sleep(200);
