@@ -144,6 +144,26 @@ public final class FailoverScenario implements AutoCloseable {
         allServers().size() + " servers");
     check("step 0", "no server changed state since start (no failed first check)", platform.events.size() == 0,
         platform.events.size() + " transitions");
+    // the Veza smoke test's step 0: echo "show stat" | socat stdio unix-connect:SOCK -> every server UP
+    boolean socketUp = await(Duration.ofSeconds(10), () -> socketStatuses().values().stream().allMatch("UP"::equals)
+        && socketStatuses().size() == 4);
+    say("  stats socket %s: %s", platform.statsSocket, socketStatuses());
+    check("step 0", "the stats socket (show stat) reads every server UP", socketUp, socketStatuses().toString());
+  }
+
+  private Map<String, String> socketStatuses() {
+    try {
+      return StatsSocket.statuses(platform.statsSocket);
+    } catch (java.io.IOException e) {
+      return Map.of("error", e.toString());
+    }
+  }
+
+  /** Polls the stats socket every 20 ms until {@code server} of the API pool reads {@code status}; its time or -1. */
+  private long awaitSocketStatus(String server, String status, Duration timeout) throws InterruptedException {
+    boolean seen = await(timeout, () -> status.equals(StatsSocket.status(platform.statsSocket,
+        platform.apiPool.name(), server)));
+    return seen ? System.nanoTime() : -1;
   }
 
   void step1Baseline() throws InterruptedException {
@@ -245,6 +265,12 @@ public final class FailoverScenario implements AutoCloseable {
     check("step 3", "marked DOWN within about fall x inter",
         down != null && detectionMillis >= 0 && detectionMillis <= detectionBoundMillis,
         detectionMillis + "ms <= " + detectionBoundMillis + "ms");
+    // the smoke test's step 3: poll the stats socket until the server reads DOWN
+    long socketDown = awaitSocketStatus(VezaPlatform.API_1, "DOWN", Duration.ofMillis(detectionBoundMillis));
+    say("  stats socket: %s/%s %s", platform.apiPool.name(), VezaPlatform.API_1,
+        StatsSocket.status(platform.statsSocket, platform.apiPool.name(), VezaPlatform.API_1));
+    check("step 3", "the stats socket reads it DOWN", socketDown > 0,
+        socketDown > 0 ? TimeUnit.NANOSECONDS.toMillis(socketDown - stopNanos) + "ms after the stop" : "never");
 
     header("step 4", "requests during and after the down window; pinned browsers move to " + VezaPlatform.API_2);
     long detectedNanos = down == null ? System.nanoTime() : down.timeNanos();
@@ -330,6 +356,10 @@ public final class FailoverScenario implements AutoCloseable {
     say("  UP after %dms (rise x inter = %dms)", upMillis, t.rise() * t.inter().toMillis());
     check("step 5", VezaPlatform.API_1 + " comes back UP after rise checks", upMillis <= upBound,
         upMillis + "ms <= " + upBound + "ms");
+    // the smoke test's step 5: the stats socket reads the server UP again (slow start reads UP too); read once
+    // here, so that the share measured below starts at the transition
+    String socketStatus = StatsSocket.status(platform.statsSocket, platform.apiPool.name(), VezaPlatform.API_1);
+    check("step 5", "the stats socket reads it UP", "UP".equals(socketStatus), String.valueOf(socketStatus));
 
     // New browsers (no cookie) arrive at a steady pace; count the share api-1 gets per interval of the ramp.
     long slow = t.slowStart().toNanos();

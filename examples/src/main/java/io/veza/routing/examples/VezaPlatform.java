@@ -17,6 +17,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import io.veza.routing.admin.AdminServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,6 +73,9 @@ public final class VezaPlatform implements AutoCloseable {
   final BackendPool apiPool;
   final BackendPool streamPool;
   final Gateway gateway;
+  /** HAProxy's runtime API for both pools, on a Unix socket: the demo reads server status through it. */
+  final AdminServer admin;
+  final Path statsSocket;
   private ApiBackend api3;
 
   private VezaPlatform(Timings timings) throws InterruptedException {
@@ -94,6 +100,12 @@ public final class VezaPlatform implements AutoCloseable {
     warmUp(probeClient, List.of(api1, api2, stream1, stream2));
     apiPool.startChecks(healthProbe(timings, probeClient));
     streamPool.startChecks(healthProbe(timings, probeClient));
+    try {
+      statsSocket = Files.createTempDirectory("veza-demo").resolve("admin.sock");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("no temporary directory for the stats socket", e);
+    }
+    admin = AdminServer.builder().pool(apiPool).pool(streamPool).unixSocket(statsSocket).start();
     gateway = Gateway.builder()
         .route("/api/", apiPool)
         .route("/ws", apiPool)
@@ -201,6 +213,7 @@ public final class VezaPlatform implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    admin.close();
     gateway.close();
     apiPool.close();
     streamPool.close();

@@ -305,11 +305,16 @@ public final class AdminServer implements AutoCloseable {
                 read(c);
               }
             }
-          } catch (IOException | RuntimeException e) {
+          } catch (IOException e) {
             if (k.attachment() instanceof Conn c) {
               close(c);
             }
             LOG.log(System.Logger.Level.DEBUG, "runtime API connection error", e);
+          } catch (Throwable t) { // a bug or a broken deployment must cost one connection, not the whole API
+            if (k.attachment() instanceof Conn c) {
+              close(c);
+            }
+            LOG.log(System.Logger.Level.WARNING, "runtime API command failed; connection closed", t);
           }
         }
         long now = System.nanoTime();
