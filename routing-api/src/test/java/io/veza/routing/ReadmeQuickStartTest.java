@@ -61,8 +61,9 @@ class ReadmeQuickStartTest {
     // Stream traffic: /hls/{track_id}/... -> jump consistent hash of the track id; the members come from DNS
     // (server-template stream 16 streams.veza.internal:8080), each with its template number as persistent id
     BackendPool streams = BackendPool.builder("stream")
-        .balance(Balance.pathSegment(1))
+        .balance(Balance.pathSegment(1))                    // balance hash path,field(3,/)
         .keyHasher(KeyHashers.xxh3(fleetSeed))              // the same seed on every gateway
+        .hashSlots(16)                                      // the template's size: only a changed server's keys move
         .build();
     Discovery dns = DnsDiscovery.builder("stream", "streams.veza.internal", 8080).count(16)
         .resolver(resolver).scheduler(scheduler)            // (tests only: no DNS server, manual time)
@@ -112,9 +113,8 @@ class ReadmeQuickStartTest {
       RouteDecision t = streams.route(TestRequest.get("/hls/" + trackId + "/index.m3u8"));
       assertEquals(Reason.HASHED, t.reason());
       assertNotNull(t.server());
-      // what a Go, Rust or C++ service computes over the same slots: JumpConsistentHash(XXH3_64(seed, utf8), n)
-      int n = slots.get(slots.size() - 1) + 1;
-      int bucket = JumpHash.bucket(KeyHashers.xxh3(FLEET_SEED).hash(trackId), n);
+      // what a Go, Rust or C++ service computes over the same 16 slots: JumpConsistentHash(XXH3_64(seed, utf8), 16)
+      int bucket = JumpHash.bucket(KeyHashers.xxh3(FLEET_SEED).hash(trackId), 16);
       if (slots.contains(bucket)) {
         assertEquals(bucket, t.server().slot(), trackId);
       }
