@@ -688,30 +688,33 @@ public final class BackendPool implements AutoCloseable {
 
   /**
    * Passive health, {@code observe layer4}: a connection to {@code server} was established. Ignored for a server
-   * that left the pool.
+   * that left the pool. Like every report, it feeds passive health only for a server with {@code check}
+   * ({@link Server#checked()}), as HAProxy's {@code health_adjust} does nothing without a check.
    *
    * @param server the server
    */
   public void reportConnected(Server server) {
-    if (owns(Objects.requireNonNull(server, "server"))) {
+    if (observes(Objects.requireNonNull(server, "server"))) {
       server.health.observeConnect(true);
     }
   }
 
   /**
    * Passive health, {@code observe layer4}/{@code layer7}: connecting to {@code server} failed (refused, timeout).
+   * Observed only for a server with {@code check} (see {@link #reportConnected}).
    *
    * @param server the server
    */
   public void reportConnectFailure(Server server) {
-    if (owns(Objects.requireNonNull(server, "server"))) {
+    if (observes(Objects.requireNonNull(server, "server"))) {
       server.health.observeConnect(false);
     }
   }
 
   /**
    * Passive health, {@code observe layer7}: {@code server} answered with {@code httpStatus} (100-499, 501 and 505 are
-   * fine; 500, 502-504 and other 5xx are errors). Also counts the response class for statistics.
+   * fine; 500, 502-504 and other 5xx are errors), observed only for a server with {@code check}. Also counts the
+   * response class for statistics.
    *
    * @param server the server
    * @param httpStatus the status
@@ -721,12 +724,15 @@ public final class BackendPool implements AutoCloseable {
       if (statistics) {
         server.counters.increment(ServerCounters.statusClass(httpStatus));
       }
-      server.health.observeHttpStatus(httpStatus);
+      if (server.checked()) {
+        server.health.observeHttpStatus(httpStatus);
+      }
     }
   }
 
   /**
-   * Passive health, {@code observe layer7}: a read error, timeout or close after connect ({@code eresp}).
+   * Passive health, {@code observe layer7}: a read error, timeout or close after connect ({@code eresp}), observed
+   * only for a server with {@code check}.
    *
    * @param server the server
    */
@@ -735,12 +741,23 @@ public final class BackendPool implements AutoCloseable {
       if (statistics) {
         server.counters.increment(ServerCounters.RESPONSE_ERRORS);
       }
-      server.health.observeTransportError();
+      if (server.checked()) {
+        server.health.observeTransportError();
+      }
     }
   }
 
   private boolean owns(@Nullable Server server) {
     return server != null && server.pool() == this;
+  }
+
+  /**
+   * Whether reports about {@code server} feed its passive health: a member with {@code check}. HAProxy 2.6
+   * {@code health_adjust} (include/haproxy/check.h) returns at once when {@code !s->observe || !s->check.task}: a
+   * server without {@code check} has no check task, so {@code observe} alone never changes its state.
+   */
+  private boolean observes(Server server) {
+    return owns(server) && server.checked();
   }
 
   // ------------------------------------------------------------------------------------------------ sessions

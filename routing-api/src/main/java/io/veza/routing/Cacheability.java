@@ -5,16 +5,24 @@ package io.veza.routing;
  * {@code Cache-control: private} to a response carrying an inserted cookie (src/http_ana.c, 2.6):
  *
  * <ol>
- *   <li>the request method is GET, HEAD, OPTIONS or TRACE ({@code http_process_request});
+ *   <li>the request method is GET, HEAD, OPTIONS or TRACE ({@code http_wait_for_request});
  *   <li>the status is one of 200, 203, 204, 206, 300, 301, 404, 405, 410, 414, 501, else not cacheable
  *       ({@code http_wait_for_response}, RFC 7231 6.1);
  *   <li>{@code http_check_response_for_cacheability}: a status below 200 is not cacheable; a first {@code Pragma}
  *       header equal to {@code no-cache} makes it not cacheable; then every comma-separated
  *       {@code Cache-Control} value in order: {@code public} makes it cacheable (even after the two steps above),
  *       {@code private}, {@code no-cache}, {@code no-store}, {@code max-age=0}, {@code s-maxage=0} make it not
- *       cacheable (exact, case-insensitive); {@code no-cache="set-cookie"} and the rest leave it as it is.
- *       {@code Expires}, {@code ETag} and {@code Last-Modified} only feed HAProxy's cache
- *       ({@code TX_CACHE_IGNORE}), not this flag.
+ *       cacheable (exact, case-insensitive); {@code no-cache="set-cookie"} only concerns HAProxy's cache;
+ *       a value starting with {@code s-maxage} or {@code max-age} (case-insensitive prefix, {@code istmatchi}) is
+ *       freshness information;
+ *   <li>then a response with neither freshness information (such a {@code Cache-Control} value, or any
+ *       {@code Expires} header) nor a validator ({@code ETag} or {@code Last-Modified}) is not cacheable: "We won't
+ *       store an entry that has neither a cache validator nor an explicit expiration time, as suggested in RFC
+ *       7234#3". HAProxy 2.6.0 only set {@code TX_CACHE_IGNORE} there; the 2.6 maintenance branch clears
+ *       {@code TX_CACHEABLE} (upstream commit 879debeec, "BUG/MINOR: cache: Cache response even if request has
+ *       "no-cache" directive", backported to 2.4 and later), and that is what the Debian 2.6.12 binary does: a plain
+ *       {@code 200} without cache headers, or with {@code Cache-Control: public} alone, gets no
+ *       {@code Cache-control: private} (integration-tests/haproxy-interop, scenario "nocache cacheability").
  * </ol>
  *
  * <p>Allocation-free; never throws on a misbehaving view (treated as no header).
@@ -57,6 +65,7 @@ final class Cacheability {
           return false;
         }
       }
+      boolean freshness = false;
       int n = Math.min(response.headerCount("Cache-Control"), maxHeaders);
       for (int h = 0; h < n; h++) {
         CharSequence v = response.header("Cache-Control", h);
@@ -75,9 +84,17 @@ final class Cacheability {
               || equalsTrimmedIgnoreCase(v, from, to, "max-age=0")
               || equalsTrimmedIgnoreCase(v, from, to, "s-maxage=0")) {
             cacheable = false;
+          } else if (startsWithTrimmedIgnoreCase(v, from, to, "s-maxage")
+              || startsWithTrimmedIgnoreCase(v, from, to, "max-age")) {
+            freshness = true;
           }
           from = to + 1;
         }
+      }
+      // no explicit expiration time and no validator: not cacheable (HAProxy 2.6 maintenance branch, see above)
+      if (!freshness && response.headerCount("Expires") <= 0 && response.headerCount("ETag") <= 0
+          && response.headerCount("Last-Modified") <= 0) {
+        cacheable = false;
       }
     } catch (RuntimeException e) {
       // a broken view: what was read so far decides
@@ -106,6 +123,26 @@ final class Cacheability {
       }
     }
     return end;
+  }
+
+  /** Whether {@code s[from, to)} trimmed of spaces and tabs starts with {@code word}, ignoring ASCII case. */
+  static boolean startsWithTrimmedIgnoreCase(CharSequence s, int from, int to, String word) {
+    while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+      from++;
+    }
+    if (to - from < word.length()) {
+      return false;
+    }
+    for (int i = 0; i < word.length(); i++) {
+      char c = s.charAt(from + i);
+      if (c >= 'A' && c <= 'Z') {
+        c = (char) (c + 32);
+      }
+      if (c != word.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether {@code s[from, to)} trimmed of spaces and tabs equals {@code word}, ignoring ASCII case. */

@@ -205,7 +205,10 @@ public final class CookiePersistence {
     return indirect;
   }
 
-  /** HAProxy {@code nocache}: a response carrying an inserted cookie gets {@code Cache-Control: private}. */
+  /**
+   * HAProxy {@code nocache}: a response carrying an inserted cookie gets {@code Cache-Control: private} when it is
+   * otherwise cacheable (HAProxy's rules, see {@link BackendPool#editResponse}).
+   */
   public boolean nocache() {
     return nocache;
   }

@@ -192,6 +192,31 @@ class BackendPoolTest {
     assertEquals(1, st.responses(4));
   }
 
+  /**
+   * HAProxy's {@code health_adjust} returns when the server has no check task: {@code observe} without {@code check}
+   * changes nothing (integration-tests/haproxy-interop, scenario "observe without check", shows it on HAProxy 2.6).
+   * The response classes are still counted.
+   */
+  @Test
+  void observationNeedsCheck() {
+    HealthPolicy l4 = HealthPolicy.builder().observe(ObserveMode.LAYER7).errorLimit(1).build();
+    BackendPool pool = Pools.builder("p").defaultHealthPolicy(l4)
+        .server("a", Pools.addr(0), s -> s.check(false)).server("b", Pools.addr(1)).build();
+    Server a = pool.server("a").orElseThrow();
+    pool.reportConnectFailure(a);
+    pool.reportResponse(a, 500);
+    pool.reportTransportError(a);
+    pool.reportConnected(a);
+    assertTrue(a.health().state().isUp(), "not observed without check");
+    ServerStats st = pool.stats().servers().get(0);
+    assertEquals(0, st.checks().observedFailures());
+    assertEquals(1, st.responses(5));
+    assertEquals(1, st.responseErrors());
+    Server b = pool.server("b").orElseThrow();
+    pool.reportResponse(b, 500);
+    assertFalse(b.health().state().isUp(), "observed with check");
+  }
+
   @Test
   void reportsAboutARemovedServerAreIgnored() {
     HealthPolicy l4 = HealthPolicy.builder().observe(ObserveMode.LAYER4).errorLimit(1).build();

@@ -38,7 +38,8 @@ class ReadmeQuickStartTest {
     DnsDiscovery.Resolver resolver = host -> List.of(InetAddress.getByName("10.0.1.1"),
         InetAddress.getByName("10.0.1.2"));
     TestRequest request = TestRequest.get("/api/v1/whoami");
-    TestResponse responseView = TestResponse.ok().setCookie("session=abc; path=/");
+    TestResponse responseView = TestResponse.ok().setCookie("session=abc; path=/")
+        .header("Cache-Control", "max-age=60");
     InetSocketAddress addr3 = new InetSocketAddress("10.0.0.3", 8080);
 
     // README BEGIN
@@ -93,7 +94,7 @@ class ReadmeQuickStartTest {
     assertTrue(!req.replacesCookies(), "no Cookie header: nothing to edit");
     assertEquals(List.of("session=abc; path=/", "SERVERID=" + d.server().cookieValue() + "; path=/"),
         res.setCookies());
-    assertEquals("private", res.cacheControl(), "a cacheable 200 to a GET, nocache");
+    assertEquals("private", res.cacheControl(), "a cacheable 200 (max-age) to a GET, nocache");
     assertTrue(ws.isRegistered());
     assertEquals(List.of("backend-api-1", "backend-api-2", "spare"),
         api.servers().stream().map(Server::id).toList());

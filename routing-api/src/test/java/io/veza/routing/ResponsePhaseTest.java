@@ -250,46 +250,73 @@ class ResponsePhaseTest {
     return pool.editResponse(pool.route(new TestRequest(method, "/")), response).cacheControl();
   }
 
+  /** A 200 that HAProxy deems cacheable: it carries an explicit expiration time. */
+  static TestResponse fresh(int status) {
+    return TestResponse.status(status).header("Cache-Control", "max-age=60");
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {200, 203, 204, 206, 300, 301, 404, 405, 410, 414, 501})
   void cacheableStatusesGetPrivate(int status) {
-    assertEquals("private", cacheControl("GET", TestResponse.status(status)));
-    assertEquals("private", cacheControl("HEAD", TestResponse.status(status)));
+    assertEquals("private", cacheControl("GET", fresh(status)));
+    assertEquals("private", cacheControl("HEAD", fresh(status)));
+    assertNull(cacheControl("GET", TestResponse.status(status)), "no expiration time and no validator");
   }
 
   @ParameterizedTest
   @ValueSource(ints = {201, 202, 302, 303, 304, 307, 308, 400, 401, 403, 500, 502, 503})
   void otherStatusesAreNotCacheable(int status) {
-    assertNull(cacheControl("GET", TestResponse.status(status)));
-    assertEquals("private", cacheControl("GET", TestResponse.status(status).header("Cache-Control", "public")),
-        "public makes any response cacheable");
+    assertNull(cacheControl("GET", fresh(status)));
+    assertEquals("private", cacheControl("GET", TestResponse.status(status).header("Cache-Control",
+        "public, max-age=60")), "public makes any response cacheable");
+    assertNull(cacheControl("GET", TestResponse.status(status).header("Cache-Control", "public")),
+        "but not one without an expiration time or a validator");
   }
 
   @Test
   void onlyGetHeadOptionsTraceAreCacheableMethods() {
-    assertEquals("private", cacheControl("OPTIONS", TestResponse.ok()));
-    assertEquals("private", cacheControl("TRACE", TestResponse.ok()));
-    assertNull(cacheControl("POST", TestResponse.ok()));
-    assertNull(cacheControl("PUT", TestResponse.ok()));
-    assertNull(cacheControl("get", TestResponse.ok()), "methods are case-sensitive");
+    assertEquals("private", cacheControl("OPTIONS", fresh(200)));
+    assertEquals("private", cacheControl("TRACE", fresh(200)));
+    assertNull(cacheControl("POST", fresh(200)));
+    assertNull(cacheControl("PUT", fresh(200)));
+    assertNull(cacheControl("get", fresh(200)), "methods are case-sensitive");
   }
 
   @Test
   void cacheControlAndPragmaFollowHaproxy() {
-    assertNull(cacheControl("GET", TestResponse.ok().header("Pragma", "no-cache")));
-    assertEquals("private", cacheControl("GET", TestResponse.ok().header("Pragma", "x").header("Pragma", "no-cache")),
+    assertNull(cacheControl("GET", fresh(200).header("Pragma", "no-cache")));
+    assertEquals("private", cacheControl("GET", fresh(200).header("Pragma", "x").header("Pragma", "no-cache")),
         "only the first Pragma is read");
     for (String v : List.of("private", "no-cache", "no-store", "max-age=0", "s-maxage=0", "PRIVATE", " no-store ")) {
-      assertNull(cacheControl("GET", TestResponse.ok().header("Cache-Control", v)), v);
+      assertNull(cacheControl("GET", TestResponse.ok().header("Cache-Control", v + ", s-maxage=60")), v);
     }
     assertEquals("private", cacheControl("GET", TestResponse.ok().header("Cache-Control",
-        "no-cache=\"set-cookie\"")), "no-cache=\"set-cookie\" only clears TX_CACHE_COOK");
-    assertEquals("private", cacheControl("GET", TestResponse.ok().header("Cache-Control", "max-age=60")));
-    assertNull(cacheControl("GET", TestResponse.ok().header("Cache-Control", "public, no-store")), "in order");
+        "no-cache=\"set-cookie\", max-age=60")), "no-cache=\"set-cookie\" only clears TX_CACHE_COOK");
+    assertNull(cacheControl("GET", fresh(200).header("Cache-Control", "public, no-store")), "in order");
     assertEquals("private", cacheControl("GET", TestResponse.ok().header("Cache-Control", "no-store")
-        .header("Cache-Control", "public")), "across headers, in order");
-    assertEquals("private", cacheControl("GET", TestResponse.ok().header("Expires", "0").header("ETag", "x")
-        .header("Last-Modified", "y")), "Expires, ETag, Last-Modified only feed HAProxy's cache");
+        .header("Cache-Control", "public, max-age=1")), "across headers, in order");
+  }
+
+  /**
+   * HAProxy 2.6 (maintenance branch, the Debian 2.6.12 binary): a response with neither an explicit expiration time
+   * nor a validator is not cacheable, so it gets no {@code Cache-control: private} (integration-tests/haproxy-interop
+   * compares this with the real HAProxy).
+   */
+  @Test
+  void freshnessOrValidatorIsRequired() {
+    assertNull(cacheControl("GET", TestResponse.ok()));
+    assertNull(cacheControl("GET", TestResponse.ok().header("Cache-Control", "public")));
+    assertNull(cacheControl("GET", TestResponse.ok().header("Cache-Control", "must-revalidate, no-transform")));
+    assertNull(cacheControl("GET", TestResponse.ok().header("Cache-Control", "max-age=0")),
+        "max-age=0 makes it not cacheable, and is no freshness information");
+    for (String v : List.of("max-age=60", "MAX-AGE=60", " s-maxage=5", "s-maxage=5, public", "max-agex")) {
+      assertEquals("private", cacheControl("GET", TestResponse.ok().header("Cache-Control", v)),
+          v + ": a value starting with max-age or s-maxage (istmatchi) is freshness information");
+    }
+    for (String[] h : List.of(new String[] {"Expires", "Thu, 01 Jan 2099 00:00:00 GMT"}, new String[] {"Expires", "0"},
+        new String[] {"ETag", "\"x\""}, new String[] {"Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT"})) {
+      assertEquals("private", cacheControl("GET", TestResponse.ok().header(h[0], h[1])), h[0]);
+    }
   }
 
   @Test

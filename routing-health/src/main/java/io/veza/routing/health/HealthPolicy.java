@@ -46,7 +46,7 @@ public final class HealthPolicy {
     this.downInterNanos = b.downInter == null ? interNanos : b.downInter.toNanos();
     this.rise = b.rise;
     this.fall = b.fall;
-    this.slowStartNanos = b.slowStart.toNanos();
+    this.slowStartNanos = b.slowStartCurve.window(b.slowStart.toNanos());
     this.slowStartCurve = b.slowStartCurve;
     this.initialState = b.initialState;
     this.observe = b.observe;
@@ -253,7 +253,11 @@ public final class HealthPolicy {
       return this;
     }
 
-    /** Shape of the slow-start ramp (default {@link SlowStartCurve#haproxy()}). */
+    /**
+     * Shape of the slow-start ramp (default {@link SlowStartCurve#haproxy()}). With
+     * {@link SlowStartCurve#haproxyWholeSeconds()} the policy's {@code slowStart} is rounded up to whole seconds, as
+     * HAProxy stores it.
+     */
     public Builder slowStartCurve(SlowStartCurve curve) {
       this.slowStartCurve = curve;
       return this;

@@ -1,5 +1,6 @@
 package io.veza.routing.netty;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.Arrays;
@@ -85,12 +86,24 @@ final class HeaderIndex {
     CharSequence[] v = values[slot];
     int count = 0;
     if (!h.isEmpty()) {
-      Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(name);
+      // DefaultHttpHeaders (what Netty's codecs build) walks a name's values from the newest to the oldest, its
+      // getAll() turns them around: the walk is reversed here, so that index 0 is the message's first occurrence, as
+      // the views promise (the first SERVERID cookie wins, Set-Cookie and Cache-Control keep their order). Other
+      // implementations go through getAll(), whose order is the message's by contract.
+      boolean newestFirst = h instanceof DefaultHttpHeaders;
+      Iterator<? extends CharSequence> it = newestFirst ? h.valueCharSequenceIterator(name) : h.getAll(name).iterator();
       while (it.hasNext()) {
         if (count == v.length) {
           v = Arrays.copyOf(v, count * 2);
         }
         v[count++] = it.next();
+      }
+      if (newestFirst) {
+        for (int i = 0, j = count - 1; i < j; i++, j--) {
+          CharSequence t = v[i];
+          v[i] = v[j];
+          v[j] = t;
+        }
       }
     }
     values[slot] = v;

@@ -64,6 +64,41 @@ class NettyRequestViewTest {
     }
   }
 
+  /**
+   * Occurrences are read in message order, although DefaultHttpHeaders walks a name's values newest first: the first
+   * persistence cookie wins, the backend's Set-Cookie headers keep their order (found side by side with HAProxy,
+   * integration-tests/haproxy-interop, cases "SERVERID in two headers" and "backend cookies pass, ours last").
+   */
+  @Test
+  void occurrencesAreReadInMessageOrder() {
+    DefaultHttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    request.headers().add("Cookie", "SERVERID=api2").add("Host", "gw").add("cookie", "a=1; SERVERID=api1")
+        .add("Cookie", "b=2");
+    NettyRequestView view = new NettyRequestView().reset(request, null, new InetSocketAddress("127.0.0.1", 1));
+    assertEquals(3, view.headerCount("Cookie"));
+    assertEquals("SERVERID=api2", view.header("Cookie", 0).toString());
+    assertEquals("a=1; SERVERID=api1", view.header("Cookie", 1).toString());
+    assertEquals("b=2", view.header("Cookie", 2).toString());
+    try (BackendPool pool = BackendPool.builder("api")
+        .server("api-1", new InetSocketAddress("127.0.0.1", 1), s -> s.cookie("api1"))
+        .server("api-2", new InetSocketAddress("127.0.0.1", 2), s -> s.cookie("api2"))
+        .cookie(CookiePersistence.parse("cookie SERVERID insert indirect").build())
+        .build()) {
+      RouteDecision d = pool.route(view);
+      assertEquals("api-2", d.server().id(), "the first occurrence wins");
+      assertEquals(java.util.List.of("a=1", "b=2"), pool.editRequest(d, view).cookieHeaders());
+    }
+    io.netty.handler.codec.http.DefaultHttpResponse response = new io.netty.handler.codec.http.DefaultHttpResponse(
+        HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.OK);
+    response.headers().add("Set-Cookie", "one=1").add("Cache-Control", "no-store").add("Set-Cookie", "two=2")
+        .add("cache-control", "public");
+    NettyResponseView rv = new NettyResponseView().reset(response);
+    assertEquals("one=1", rv.header("Set-Cookie", 0).toString());
+    assertEquals("two=2", rv.header("Set-Cookie", 1).toString());
+    assertEquals("no-store", rv.header("Cache-Control", 0).toString());
+    assertEquals("public", rv.header("Cache-Control", 1).toString());
+  }
+
   @Test
   void eachRequestIsIndexedAfreshAndValuesAreNettysOwnStrings() {
     NettyRequestView view = new NettyRequestView();

@@ -102,7 +102,8 @@ public final class ApiBackend extends NettyBackend {
               respond(ctx, request, HttpResponseStatus.OK, "UP\n");
             }
           }
-          case WHOAMI_PATH -> respond(ctx, request, HttpResponseStatus.OK, id());
+          // an ETag makes the answer cacheable, so the gateway's nocache marks it private when it inserts the cookie
+          case WHOAMI_PATH -> respond(ctx, request, HttpResponseStatus.OK, id(), '"' + id() + '"');
           default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, "no such path: " + path + "\n");
         }
       } finally {

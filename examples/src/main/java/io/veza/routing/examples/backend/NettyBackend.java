@@ -128,12 +128,21 @@ public abstract class NettyBackend implements AutoCloseable {
   /** Writes a small text response, honouring the request's keep-alive. */
   protected final void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
       String body) {
+    respond(ctx, request, status, body, null);
+  }
+
+  /** Writes a small text response with an {@code ETag} (a validator: the response is cacheable), if not null. */
+  protected final void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+      String body, String etag) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
         .set(SERVED_BY, id);
+    if (etag != null) {
+      response.headers().set(HttpHeaderNames.ETAG, etag);
+    }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     HttpUtil.setKeepAlive(response, keepAlive);
     countRequest();
