@@ -7,5 +7,6 @@ module io.veza.routing.admin {
   exports io.veza.routing.admin;
 
   requires transitive io.veza.routing;
+  requires io.veza.routing.haproxy;
   requires static transitive org.jspecify;
 }

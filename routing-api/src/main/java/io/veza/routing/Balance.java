@@ -1,5 +1,6 @@
 package io.veza.routing;
 
+import io.veza.routing.syntax.HaproxySyntax;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -412,24 +413,25 @@ public final class Balance {
       throw new IllegalArgumentException(field + " name must be a non-empty token, was " + quote(value));
     }
     for (int i = 0; i < value.length(); i++) {
-      if (!isTokenChar(value.charAt(i))) {
+      if (!HaproxySyntax.isTokenChar(value.charAt(i))) {
         throw new IllegalArgumentException(field + " name must be a token (RFC 9110), was " + quote(value));
       }
     }
-  }
-
-  static boolean isTokenChar(char c) {
-    if (c <= 32 || c >= 127) {
-      return false;
-    }
-    return "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
   }
 
   static String quote(String s) {
     return s == null ? "null" : '"' + s + '"';
   }
 
-  /** The HAProxy {@code balance} line this mode corresponds to. */
+  /**
+   * The HAProxy {@code balance} line this mode corresponds to, without the leading {@code balance}, with its words
+   * quoted where HAProxy's tokenizer needs it ({@link HaproxySyntax#quote}): {@code roundrobin},
+   * {@code uri [path-only] [whole] [len N] [depth N]}, {@code hdr(name)}, {@code url_param name},
+   * {@code hash path,field(N,/)} for {@code pathSegment(N - 2)}. routing-haproxy's {@code HaproxyBalance} reads it
+   * back into a balance of the same mode and options. Two cannot be read back: a {@link #key key function} prints as
+   * {@code key} and the function's own description, which no configuration can express, and a {@code url_param} name
+   * holding NUL prints unquoted (no configuration word can hold NUL).
+   */
   @Override
   public String toString() {
     switch (kind) {
@@ -439,11 +441,11 @@ public final class Balance {
         return "uri" + (pathOnly ? " path-only" : "") + (whole ? " whole" : "") + (len > 0 ? " len " + len : "")
             + (depth > 0 ? " depth " + depth : "");
       case HEADER:
-        return "hdr(" + name + ")";
+        return HaproxySyntax.quote("hdr(" + name + ")"); // a token may hold # and ', which the tokenizer reads
       case QUERY_PARAM:
-        return "url_param " + name;
+        return "url_param " + (name.indexOf('\0') >= 0 ? name : HaproxySyntax.quote(name));
       case PATH_SEGMENT:
-        return "hash path,field(" + (depth + 2) + ",/)"; // HAProxy 2.6: the (index+2)-th '/'-separated field
+        return "hash path,field(" + (depth + 2L) + ",/)"; // HAProxy 2.6: the (index+2)-th '/'-separated field
       default:
         return "key " + keyFunction;
     }

@@ -5,6 +5,7 @@ import io.veza.routing.Server;
 import io.veza.routing.ServerSpec;
 import io.veza.routing.health.AdminState;
 import io.veza.routing.health.OperationalState;
+import io.veza.routing.syntax.HaproxySyntax;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
@@ -370,12 +372,17 @@ final class Cli {
       o.append("Expects an integer value.\n");
       return;
     }
-    long ms = Durations.parseMillis(c.arg(3), 1000);
-    if (ms < 1000) {
+    int seconds;
+    try {
+      seconds = HaproxySyntax.time("timeout cli", c.arg(3), TimeUnit.SECONDS); // HAProxy: parse_time_err, unit s
+    } catch (IllegalArgumentException e) {
+      seconds = 0;
+    }
+    if (seconds < 1) {
       o.append("Invalid timeout value.\n");
       return;
     }
-    c.session().timeoutMillis = ms;
+    c.session().timeoutMillis = seconds * 1000L;
   }
 
   private void showBackend(Call c, StringBuilder o) {

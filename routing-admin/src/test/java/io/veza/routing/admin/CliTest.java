@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.veza.routing.BackendPool;
 import io.veza.routing.RouteDecision;
+import io.veza.routing.Server;
+import io.veza.routing.ServerSpec;
+import io.veza.routing.haproxy.HaproxyServerLine;
 import io.veza.routing.health.AdminState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -315,6 +318,27 @@ class CliTest {
     assertEquals("invalid port '99999'\n\n", admin("add server backend-api/x 1.2.3.4:99999"));
     assertEquals("'observe' expects one of 'none', 'layer4', 'layer7' but got 'foo'.\n\n",
         admin("add server backend-api/x 127.0.0.1:1 observe foo"));
+    assertFalse(api.server("x").isPresent());
+  }
+
+  @Test
+  void addServerReadsItsOptionsAsTheConfigurationImporterReadsAServerLine() {
+    String options = "check weight 7 cookie a4 inter 5s fastinter 500ms rise 3 slowstart 1500ms observe layer7"
+        + " error-limit 4 on-error mark-down backup";
+    assertEquals("New server registered.\n\n", admin("add server backend-api/api-4 127.0.0.1:18085 " + options));
+    ServerSpec expected = HaproxyServerLine.parser()
+        .defaults(api.defaultHealthPolicy()).disabled(true).parse("api-4 127.0.0.1:18085 " + options);
+    Server added = api.server("api-4").orElseThrow();
+    assertEquals(expected.healthPolicy(), added.healthPolicy());
+    assertEquals(Duration.ofSeconds(2), added.healthPolicy().slowStart(), "slowstart in whole seconds, as HAProxy");
+    assertEquals(7, added.weight());
+    assertTrue(added.backup());
+    assertEquals("'no-check' option is not accepted for dynamic server\n\n",
+        admin("add server backend-api/x 127.0.0.1:1 no-check"), "HAProxy 2.6 refuses it on dynamic servers");
+    assertEquals("'rise' has to be > 0..\n\n", admin("add server backend-api/x 127.0.0.1:1 rise 0 no-check"),
+        "errors in the line's order");
+    assertEquals("weight expects an integer in [0, 256], was '2x'.\n\n",
+        admin("add server backend-api/x 127.0.0.1:1 weight 2x"), "stricter than HAProxy's atol, as the importer");
     assertFalse(api.server("x").isPresent());
   }
 

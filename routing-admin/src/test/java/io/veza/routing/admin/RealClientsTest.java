@@ -286,6 +286,23 @@ class RealClientsTest {
         "add server backend-api/z 127.0.0.1:1 weight 300", "add server backend-api/z 127.0.0.1:1 rise 0",
         "add server backend-api/z 127.0.0.1:1 id abc", "add server backend-api/z 1.2.3.4:99999",
         "add server backend-api/z 127.0.0.1:1 observe foo", "add server backend-api/z 127.0.0.1:1 on-error foo",
+        // every server keyword error HAProxy gives, through the importer's server-line code
+        "add server backend-api/z 127.0.0.1:1 weight -1", "add server backend-api/z 127.0.0.1:1 weight 99999999999",
+        "add server backend-api/z 127.0.0.1:1 rise", "add server backend-api/z 127.0.0.1:1 fall abc",
+        "add server backend-api/z 127.0.0.1:1 error-limit 0", "add server backend-api/z 127.0.0.1:1 error-limit",
+        "add server backend-api/z 127.0.0.1:1 inter", "add server backend-api/z 127.0.0.1:1 inter 0",
+        "add server backend-api/z 127.0.0.1:1 downinter 99999999999", "add server backend-api/z 127.0.0.1:1 fastinter",
+        "add server backend-api/z 127.0.0.1:1 slowstart 99999999999",
+        "add server backend-api/z 127.0.0.1:1 slowstart 5x",
+        "add server backend-api/z 127.0.0.1:1 id 0", "add server backend-api/z 127.0.0.1:1 id",
+        "add server backend-api/z 127.0.0.1:1 observe", "add server backend-api/z 127.0.0.1:1 on-error",
+        "add server backend-api/z 127.0.0.1:1 check weight 300 rise 0", "add server backend-api/z! 127.0.0.1:1",
+        // HAProxy's dynamic-server restrictions
+        "add server backend-api/z 127.0.0.1:1 no-check", "add server backend-api/z 127.0.0.1:1 resolvers dns",
+        "add server backend-api/z 127.0.0.1:1 redir http://x", "add server backend-api/z 127.0.0.1:1 init-addr none",
+        "add server backend-api/z 127.0.0.1:1 rise 0 stick", "add server backend-api/z 127.0.0.1:1 non-stick rise 0",
+        "add server backend-api/z 127.0.0.1:1 init-state up",
+        "set timeout cli 500ms;show cli level", "set timeout cli 5x", "set timeout cli 99999999999",
         "user;show cli level;operator", "operator;set server backend-api/backend-api-1 state maint",
         "show backend;show cli level")) {
       assertEquals(socat(theirs, cmd), socat(ours, cmd), cmd);

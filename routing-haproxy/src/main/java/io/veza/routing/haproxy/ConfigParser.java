@@ -5,9 +5,6 @@ import io.veza.routing.CookiePersistence;
 import io.veza.routing.ServerSpec;
 import io.veza.routing.discovery.DnsDiscovery;
 import io.veza.routing.health.HealthPolicy;
-import io.veza.routing.health.InitialState;
-import io.veza.routing.health.ObserveMode;
-import io.veza.routing.health.OnErrorAction;
 import io.veza.routing.syntax.HaproxySyntax;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +23,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /** One parse of one configuration text. Not thread-safe; used once. */
-final class ConfigParser {
+final class ConfigParser implements Reporter {
   private static final Set<String> SKIPPED_SECTIONS = Set.of("frontend", "listen", "userlist", "peers", "mailers",
       "program", "cache", "http-errors", "ring", "log-forward", "namespace_list", "fcgi-app");
 
@@ -56,41 +53,6 @@ final class ConfigParser {
   private static final Set<String> TIMEOUTS = Set.of("client", "server", "connect", "check", "queue",
       "http-keep-alive", "http-request", "tunnel", "tarpit", "client-fin", "server-fin");
 
-  private static final Set<String> AGENT_KEYWORDS = Set.of("agent-check", "agent-port", "agent-inter", "agent-addr",
-      "agent-send", "no-agent-check");
-
-  /** HAProxy 2.6's server keywords (server.c, check.c, ssl_sock.c, proto_tcp.c) and how many arguments each takes. */
-  private static final Map<String, Integer> HAPROXY_SERVER_KEYWORDS = Map.ofEntries(
-      Map.entry("addr", 1), Map.entry("agent-addr", 1), Map.entry("agent-check", 0), Map.entry("agent-inter", 1),
-      Map.entry("agent-port", 1), Map.entry("agent-send", 1), Map.entry("allow-0rtt", 0), Map.entry("alpn", 1),
-      Map.entry("backup", 0), Map.entry("ca-file", 1), Map.entry("check", 0), Map.entry("check-alpn", 1),
-      Map.entry("check-proto", 1), Map.entry("check-send-proxy", 0), Map.entry("check-sni", 1),
-      Map.entry("check-ssl", 0), Map.entry("check-via-socks4", 0), Map.entry("ciphers", 1),
-      Map.entry("ciphersuites", 1), Map.entry("cookie", 1), Map.entry("crl-file", 1), Map.entry("crt", 1),
-      Map.entry("disabled", 0), Map.entry("downinter", 1), Map.entry("enabled", 0), Map.entry("error-limit", 1),
-      Map.entry("fall", 1), Map.entry("fastinter", 1), Map.entry("force-sslv3", 0), Map.entry("force-tlsv10", 0),
-      Map.entry("force-tlsv11", 0), Map.entry("force-tlsv12", 0), Map.entry("force-tlsv13", 0), Map.entry("id", 1),
-      Map.entry("init-addr", 1), Map.entry("inter", 1), Map.entry("log-proto", 1), Map.entry("max-reuse", 1),
-      Map.entry("maxconn", 1), Map.entry("maxqueue", 1), Map.entry("minconn", 1), Map.entry("namespace", 1),
-      Map.entry("no-agent-check", 0), Map.entry("no-backup", 0), Map.entry("no-check", 0),
-      Map.entry("no-check-send-proxy", 0), Map.entry("no-check-ssl", 0), Map.entry("no-send-proxy", 0),
-      Map.entry("no-send-proxy-v2", 0), Map.entry("no-send-proxy-v2-ssl", 0),
-      Map.entry("no-send-proxy-v2-ssl-cn", 0), Map.entry("no-ssl", 0), Map.entry("no-ssl-reuse", 0),
-      Map.entry("no-sslv3", 0), Map.entry("no-tfo", 0), Map.entry("no-tls-tickets", 0), Map.entry("no-tlsv10", 0),
-      Map.entry("no-tlsv11", 0), Map.entry("no-tlsv12", 0), Map.entry("no-tlsv13", 0), Map.entry("non-stick", 0),
-      Map.entry("npn", 1), Map.entry("observe", 1), Map.entry("on-error", 1), Map.entry("on-marked-down", 1),
-      Map.entry("on-marked-up", 1), Map.entry("pool-low-conn", 1), Map.entry("pool-max-conn", 1),
-      Map.entry("pool-purge-delay", 1), Map.entry("port", 1), Map.entry("proto", 1),
-      Map.entry("proxy-v2-options", 1), Map.entry("redir", 1), Map.entry("resolve-net", 1),
-      Map.entry("resolve-opts", 1), Map.entry("resolve-prefer", 1), Map.entry("resolvers", 1),
-      Map.entry("rise", 1), Map.entry("send-proxy", 0), Map.entry("send-proxy-v2", 0),
-      Map.entry("send-proxy-v2-ssl", 0), Map.entry("send-proxy-v2-ssl-cn", 0), Map.entry("slowstart", 1),
-      Map.entry("sni", 1), Map.entry("socks4", 1), Map.entry("source", -1), Map.entry("ssl", 0),
-      Map.entry("ssl-max-ver", 1), Map.entry("ssl-min-ver", 1), Map.entry("ssl-reuse", 0), Map.entry("stick", 0),
-      Map.entry("tcp-ut", 1), Map.entry("tfo", 0), Map.entry("tls-tickets", 0), Map.entry("track", 1),
-      Map.entry("usesrc", 0), Map.entry("verify", 1), Map.entry("verifyhost", 1), Map.entry("weight", 1),
-      Map.entry("ws", 1));
-
   private final String file;
   private final Function<String, @Nullable String> environment;
   private final boolean lenient;
@@ -118,6 +80,10 @@ final class ConfigParser {
   private int lineNo;
   private String raw = "";
 
+  /** Server keywords of an HTTP-mode section, and of a TCP-mode one (where observe layer7 is refused). */
+  private final ServerKeywords httpServers;
+  private final ServerKeywords tcpServers;
+
   ConfigParser(String file, Function<String, @Nullable String> environment, boolean lenient, boolean newerKeywords,
                DnsDiscovery.Resolver resolver) {
     this.file = file;
@@ -125,6 +91,12 @@ final class ConfigParser {
     this.lenient = lenient;
     this.newerKeywords = newerKeywords;
     this.resolver = resolver;
+    this.httpServers = new ServerKeywords(this, true, newerKeywords, keyword -> { });
+    this.tcpServers = new ServerKeywords(this, false, newerKeywords, keyword -> { });
+  }
+
+  private ServerKeywords servers(ProxyState p) {
+    return p.http ? httpServers : tcpServers;
   }
 
   // ------------------------------------------------------------------------------------------------ driver
@@ -421,7 +393,7 @@ final class ConfigParser {
       case "option" -> option(p, w, modifier);
       case "http-check" -> httpCheckLine(p, w);
       case "timeout" -> timeout(p, w);
-      case "default-server" -> serverKeywords(p, p.defsrv, w, 1, true, false);
+      case "default-server" -> servers(p).parse(p.defsrv, w, 1, ServerKeywords.Line.DEFAULT_SERVER);
       case "server" -> server(p, w);
       case "server-template" -> serverTemplate(p, w);
       case "stick-table" -> stickTable(p, w);
@@ -440,94 +412,12 @@ final class ConfigParser {
 
   private void balance(ProxyState p, List<String> w) {
     p.balanceLine = lineNo;
-    if (w.size() == 1) {
-      p.balance = Balance.roundRobin();
-      p.balanceText = "roundrobin";
-      return;
-    }
-    String algo = w.get(1);
-    Balance b;
-    if (algo.equals("roundrobin")) {
-      b = Balance.roundRobin();
-    } else if (algo.equals("uri")) {
-      b = Balance.uri();
-      for (int i = 2; i < w.size(); i++) {
-        switch (w.get(i)) {
-          case "len" -> b = b.len(positive(w, ++i, "len"));
-          case "depth" -> b = b.depth(positive(w, ++i, "depth"));
-          case "whole" -> b = b.whole();
-          case "path-only" -> b = b.pathOnly();
-          default -> throw error("balance", "uri only accepts parameters 'len', 'depth', 'path-only', and 'whole'"
-              + " (got '" + w.get(i) + "')");
-        }
-      }
-    } else if (algo.equals("url_param")) {
-      String name = arg(w, 2, "url_param requires an URL parameter name");
-      if (w.size() > 3) {
-        if (!w.get(3).equals("check_post")) {
-          throw error("balance", "url_param only accepts 'check_post' modifier (got '" + w.get(3) + "')");
-        }
-        unsupported("check_post", "balance url_param check_post (hashing a POST body) is not supported");
-        return;
-      }
-      b = Balance.queryParam(name);
-    } else if (algo.startsWith("hdr(")) {
-      int close = algo.indexOf(')');
-      if (close < 0 || close == 4) {
-        throw error("balance", "hdr requires an http header field name");
-      }
-      if (close != algo.length() - 1) {
-        throw error("balance", "unexpected characters after ')' in '" + algo + "'");
-      }
-      String name = algo.substring(4, close);
-      if (!HaproxySyntax.isToken(name)) {
-        throw error("balance", "hdr(name) needs a header name that is an HTTP token, was '" + name + "'");
-      }
-      if (w.size() > 2) {
-        if (!w.get(2).equals("use_domain_only")) {
-          throw error("balance", algo + " only accepts 'use_domain_only' modifier (got '" + w.get(2) + "')");
-        }
-        unsupported("use_domain_only", "balance hdr(name) use_domain_only is not supported");
-        return;
-      }
-      b = Balance.header(name);
-    } else if (algo.equals("hash")) {
-      // balance hash <expr>: the one expression routing maps exactly is a path field, path,field(N,/): the N-th
-      // '/'-separated field of the path (field 1 is the empty one before the leading '/'), i.e. path segment N-2
-      String expr = arg(w, 2, "hash requires a sample expression");
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("path,field\\(([0-9]{1,4}),/\\)").matcher(expr);
-      if (!m.matches() || Integer.parseInt(m.group(1)) < 2) {
-        unsupported("balance", "balance hash " + expr + " is not supported (routing maps 'hash path,field(N,/)',"
-            + " N >= 2, onto a path segment)");
-        return;
-      }
-      if (w.size() > 3) {
-        throw error("balance", "unexpected argument '" + w.get(3) + "'");
-      }
-      b = Balance.pathSegment(Integer.parseInt(m.group(1)) - 2);
-    } else if (Set.of("static-rr", "first", "leastconn", "source").contains(algo)
-        || algo.startsWith("random") || algo.startsWith("rdp-cookie")) {
-      unsupported("balance", "balance " + algo + " is not supported (routing has roundrobin, uri, url_param and"
-          + " hdr(name))");
-      return;
-    } else {
-      throw error("balance", "only supports 'roundrobin', 'static-rr', 'leastconn', 'source', 'uri', 'url_param',"
-          + " 'hdr(name)' and 'rdp-cookie(name)' options, was '" + algo + "'");
-    }
-    if (!algo.equals("uri") && !algo.equals("url_param") && !algo.startsWith("hdr(") && !algo.equals("hash")
-        && w.size() > 2) {
-      throw error("balance", "unexpected argument '" + w.get(2) + "'");
+    Balance b = HaproxyBalance.parse(w, 1, this);
+    if (b == null) {
+      return; // lenient: an unsupported algorithm or option is listed and the previous balance stays
     }
     p.balance = b;
-    p.balanceText = HaproxySyntax.line(w.subList(1, w.size()));
-  }
-
-  private int positive(List<String> w, int i, String what) {
-    String v = i < w.size() ? w.get(i) : "";
-    if (v.isEmpty()) {
-      throw error("balance", "uri: '" + what + "' expects a positive integer (got '')");
-    }
-    return integer("balance uri " + what, v, 1, Integer.MAX_VALUE);
+    p.balanceText = w.size() == 1 ? "roundrobin" : HaproxySyntax.line(w.subList(1, w.size()));
   }
 
   private void hashType(ProxyState p, List<String> w) {
@@ -848,26 +738,10 @@ final class ConfigParser {
     if (p.defaults) {
       throw error("server", "'server' not allowed in 'defaults' section");
     }
-    if (w.size() < 3) {
-      throw error("server", "expects <name> and <addr>[:<port>] as arguments");
-    }
-    String name = w.get(1);
-    int bad = HaproxySyntax.invalidNameChar(name);
-    if (bad >= 0) {
-      throw error("server", "character '" + name.charAt(bad) + "' is not permitted in server name '" + name + "'");
-    }
-    ServerState s = p.defsrv.copy();
-    s.name = name;
-    s.line = lineNo;
-    address(s, w.get(2), false);
-    if (p.template != null) {
+    if (p.template != null && w.size() >= 3) {
       unsupportedFatal("server", "routing imports a backend with server lines or one server-template, not both");
     }
-    serverKeywords(p, s, w, 3, false, false);
-    if (s.resolvers != null) {
-      unsupportedFatal("resolvers", "runtime resolution of a server line is not supported (use server-template)");
-    }
-    p.servers.add(s);
+    p.servers.add(servers(p).server(p.defsrv, w, 1, lineNo));
   }
 
   private void serverTemplate(ProxyState p, List<String> w) {
@@ -907,8 +781,8 @@ final class ConfigParser {
     ServerState s = p.defsrv.copy();
     s.name = prefix;
     s.line = lineNo;
-    address(s, w.get(3), true);
-    serverKeywords(p, s, w, 4, false, true);
+    servers(p).address(s, w.get(3), true);
+    servers(p).parse(s, w, 4, ServerKeywords.Line.TEMPLATE);
     if (s.resolvers == null) {
       unsupportedFatal("server-template", "a server-template without 'resolvers' is resolved once at startup by"
           + " HAProxy 2.6 (every templated server gets the first address); add 'resolvers <section>' to import it"
@@ -920,187 +794,6 @@ final class ConfigParser {
     p.template = s;
     p.templatePrefix = prefix;
     p.templateCount = high;
-  }
-
-  private void address(ServerState s, String text, boolean template) {
-    String kw = template ? "server-template" : "server";
-    if (text.indexOf('@') >= 0 || text.startsWith("/")) {
-      unsupportedFatal(kw, "only <host>:<port> addresses are supported, was '" + text + "'");
-    }
-    String host;
-    String port;
-    if (text.startsWith("[")) {
-      int close = text.indexOf(']');
-      if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
-        unsupportedFatal(kw, "an address needs an explicit port, was '" + text + "'");
-      }
-      host = text.substring(1, close);
-      port = text.substring(close + 2);
-    } else {
-      int colon = text.lastIndexOf(':');
-      if (colon < 0) {
-        unsupportedFatal(kw, "an address needs an explicit port (HAProxy would use the client's destination"
-            + " port), was '" + text + "'");
-      }
-      host = text.substring(0, colon);
-      port = text.substring(colon + 1);
-    }
-    if (port.isEmpty() || port.startsWith("+") || port.startsWith("-") || port.contains("-")) {
-      unsupportedFatal(kw, "port offsets and ranges are not supported, was '" + text + "'");
-    }
-    int p = integer(kw + " port", port, 0, 65535);
-    if (p == 0) {
-      unsupportedFatal(kw, "port 0 (the client's destination port) is not supported, was '" + text + "'");
-    }
-    if (host.isEmpty()) {
-      throw error(kw, "missing address in '" + text + "'");
-    }
-    if (template && host.startsWith("_")) {
-      unsupportedFatal(kw, "SRV records are not supported, was '" + text + "'");
-    }
-    s.host = host;
-    s.port = p;
-  }
-
-  /** Server keywords from {@code from}; HAProxy's {@code _srv_parse_kw} loop. */
-  private void serverKeywords(ProxyState p, ServerState s, List<String> w, int from, boolean defaultServer,
-                              boolean template) {
-    List<String> skipped = new ArrayList<>();
-    String kw0 = w.get(0);
-    for (int i = from; i < w.size(); i++) {
-      String k = w.get(i);
-      switch (k) {
-        case "check" -> s.check = true;
-        case "no-check" -> s.check = false;
-        case "inter" -> s.interMs = positiveTime(k, w, ++i);
-        case "fastinter" -> s.fastInterMs = positiveTime(k, w, ++i);
-        case "downinter" -> s.downInterMs = positiveTime(k, w, ++i);
-        case "rise" -> s.rise = integer(k, serverArg(w, ++i, k, "an integer"), 1, HealthPolicy.MAX_RISE_FALL);
-        case "fall" -> s.fall = integer(k, serverArg(w, ++i, k, "an integer"), 1, HealthPolicy.MAX_RISE_FALL);
-        case "slowstart" -> s.slowStartMs = time(k, serverArg(w, ++i, k, "a delay"), TimeUnit.MILLISECONDS);
-        case "weight" -> s.weight = integer(k, serverArg(w, ++i, k, "an integer"), 0, 256);
-        case "cookie" -> s.cookie = serverArg(w, ++i, k, "<value>");
-        case "backup" -> s.backup = true;
-        case "no-backup" -> s.backup = false;
-        case "disabled" -> s.disabled = true;
-        case "enabled" -> s.disabled = false;
-        case "id" -> {
-          if (defaultServer) {
-            throw error(k, "'id' option is not accepted in default-server sections");
-          }
-          if (template) {
-            unsupportedFatal(k, "'id' on a server-template is not supported (the discovery numbers servers)");
-          }
-          s.puid = integer(k, serverArg(w, ++i, k, "an integer"), 1, ServerSpec.MAX_PERSISTENT_ID);
-        }
-        case "observe" -> {
-          String m = serverArg(w, ++i, k, "<mode>");
-          s.observe = switch (m) {
-            case "none" -> ObserveMode.NONE;
-            case "layer4" -> ObserveMode.LAYER4;
-            case "layer7" -> {
-              if (!p.http) {
-                throw error(k, "'layer7' can only be used in http proxies (HAProxy ignores it elsewhere)");
-              }
-              yield ObserveMode.LAYER7;
-            }
-            default -> throw error(k, "'observe' expects one of 'none', 'layer4', 'layer7' but got '" + m + "'");
-          };
-        }
-        case "error-limit" -> s.errorLimit = integer(k, serverArg(w, ++i, k, "an integer"), 1, Integer.MAX_VALUE);
-        case "on-error" -> {
-          String a = i + 1 < w.size() ? w.get(++i) : "";
-          s.onError = switch (a) {
-            case "fastinter" -> OnErrorAction.FASTINTER;
-            case "fail-check" -> OnErrorAction.FAIL_CHECK;
-            case "sudden-death" -> OnErrorAction.SUDDEN_DEATH;
-            case "mark-down" -> OnErrorAction.MARK_DOWN;
-            default -> throw error(k, "'on-error' expects one of 'fastinter', 'fail-check', 'sudden-death' or"
-                + " 'mark-down' but got '" + a + "'");
-          };
-        }
-        case "on-marked-down" -> {
-          String a = i + 1 < w.size() ? w.get(++i) : "";
-          if (!a.equals("shutdown-sessions")) {
-            throw error(k, "'on-marked-down' expects 'shutdown-sessions' but got '" + a + "'");
-          }
-          s.onMarkedDownShutdown = true;
-        }
-        case "on-marked-up" -> {
-          String a = i + 1 < w.size() ? w.get(++i) : "";
-          if (!a.equals("shutdown-backup-sessions")) {
-            throw error(k, "'on-marked-up' expects 'shutdown-backup-sessions' but got '" + a + "'");
-          }
-          s.onMarkedUpShutdownBackup = true;
-        }
-        case "init-state" -> {
-          if (!newerKeywords) {
-            throw error(k, "unknown keyword 'init-state' in HAProxy 2.6 (added in HAProxy 3.1; allow it with"
-                + " HaproxyConfig.parser().newerKeywords(true))");
-          }
-          String a = serverArg(w, ++i, k, "a state");
-          s.initState = switch (a) {
-            case "fully-up" -> InitialState.FULLY_UP;
-            case "up" -> InitialState.UP;
-            case "down" -> InitialState.DOWN;
-            case "fully-down" -> InitialState.FULLY_DOWN;
-            default -> throw error(k, "'init-state' expects 'fully-up', 'up', 'down' or 'fully-down', was '" + a
-                + "'");
-          };
-        }
-        case "resolvers" -> s.resolvers = serverArg(w, ++i, k, "a resolvers section name");
-        case "init-addr" -> {
-          String a = serverArg(w, ++i, k, "a method list");
-          if (!template && !defaultServer) {
-            unsupportedFatal(k, "init-addr on a server line is not supported");
-          }
-          notes.add(new ConfigNote(file, lineNo, k, raw, "init-addr " + a + ": the discovery delivers servers once"
-              + " a resolution succeeds"));
-        }
-        default -> {
-          if (AGENT_KEYWORDS.contains(k)) {
-            if (!k.equals("agent-check") && !k.equals("no-agent-check")) {
-              serverArg(w, ++i, k, "an argument");
-            }
-            notes.add(new ConfigNote(file, lineNo, k, raw, "agent checks are ignored: routing runs active checks"
-                + " only"));
-          } else {
-            Integer args = HAPROXY_SERVER_KEYWORDS.get(k);
-            if (args == null) {
-              throw error(k, "unknown server keyword '" + k + "' (HAProxy 2.6 refuses it too)");
-            }
-            if (!lenient || args < 0) {
-              throw error(k, "server keyword '" + k + "' is not supported by routing (on " + kw0 + " " + s.name
-                  + ")");
-            }
-            skipped.add(k);
-            for (int a = 0; a < args; a++) {
-              skipped.add(serverArg(w, ++i, k, "an argument"));
-            }
-          }
-        }
-      }
-    }
-    if (!skipped.isEmpty()) {
-      ignored.add(new ConfigNote(file, lineNo, skipped.get(0), raw, "server words ignored: " + String.join(" ",
-          skipped)));
-    }
-  }
-
-  private String serverArg(List<String> w, int i, String kw, String what) {
-    if (i >= w.size()) {
-      throw error(kw, "'" + kw + "' expects " + what + " as argument");
-    }
-    return w.get(i);
-  }
-
-  private int positiveTime(String kw, List<String> w, int i) {
-    String v = serverArg(w, i, kw, "a delay");
-    int ms = time(kw, v, TimeUnit.MILLISECONDS);
-    if (ms <= 0) {
-      throw error(kw, "invalid value " + ms + " for argument '" + kw + "'");
-    }
-    return ms;
   }
 
   // ------------------------------------------------------------------------------------------------ stick
@@ -1304,19 +997,7 @@ final class ConfigParser {
       address = resolve(s);
     }
     HealthPolicy policy = policy(p, s, true);
-    try {
-      return ServerSpec.builder(s.name, address)
-          .id(s == p.template ? 0 : s.puid)
-          .weight(s.weight)
-          .cookie(s.cookie)
-          .backup(s.backup)
-          .check(s.check)
-          .disabled(s.disabled)
-          .healthPolicy(policy.equals(defaultPolicy) ? null : policy)
-          .build();
-    } catch (IllegalArgumentException e) {
-      throw error("server", e.getMessage(), e);
-    }
+    return servers(p).spec(s, address, s == p.template ? 0 : s.puid, policy, defaultPolicy);
   }
 
   private InetSocketAddress resolve(ServerState s) {
@@ -1327,62 +1008,39 @@ final class ConfigParser {
         throw new UnknownHostException(host);
       }
       InetAddress a = all.get(0);
-      return new InetSocketAddress(isLiteral(host) ? a : InetAddress.getByAddress(host, a.getAddress()), s.port);
+      return new InetSocketAddress(ServerKeywords.isLiteral(host) ? a : InetAddress.getByAddress(host, a.getAddress()),
+          s.port);
     } catch (UnknownHostException | RuntimeException e) {
       throw error("server", "could not resolve address '" + host + "' (HAProxy resolves server addresses at"
           + " startup)", e);
     }
   }
 
-  private static boolean isLiteral(String host) {
-    return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-  }
-
   /** The server's health policy: its check keywords, the global spread-checks and the backend's check timeouts. */
   private HealthPolicy policy(ProxyState p, ServerState s, boolean server) {
-    HealthPolicy.Builder b = HealthPolicy.builder()
-        .inter(Duration.ofMillis(s.interMs))
-        .rise(s.rise)
-        .fall(s.fall)
-        .slowStart(Duration.ofSeconds((s.slowStartMs + 999L) / 1000)) // HAProxy stores slowstart in seconds
-        .observe(s.observe)
-        .errorLimit(s.errorLimit)
-        .onError(s.onError)
-        .spreadPercent(spreadChecks);
-    if (s.fastInterMs > 0) {
-      b.fastInter(Duration.ofMillis(s.fastInterMs));
-    }
-    if (s.downInterMs > 0) {
-      b.downInter(Duration.ofMillis(s.downInterMs));
-    }
-    if (p.timeoutCheckMs > 0) {
-      // HAProxy: the connection may take min(inter, timeout connect) (inter without timeout connect), then the
-      // response may take timeout check: the probe's whole budget is their sum
-      long connect = p.timeoutConnectMs > 0 ? Math.min(s.interMs, p.timeoutConnectMs) : s.interMs;
-      b.checkTimeout(Duration.ofMillis(connect + p.timeoutCheckMs));
-    }
-    InitialState state = s.initState;
-    if (server && s.disabled && s.check) {
-      state = InitialState.FULLY_DOWN; // HAProxy: a disabled server starts with health 0
-    }
-    if (state != null) {
-      b.initialState(state);
-    }
-    try {
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw error(s.name.isEmpty() ? "default-server" : "server", e.getMessage(), e);
-    }
+    return servers(p).policy(s, ServerKeywords.Checks.of(spreadChecks, p.timeoutConnectMs, p.timeoutCheckMs), server);
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
 
-  private void note(String keyword, String reason) {
+  @Override
+  public void note(String keyword, String reason) {
     notes.add(new ConfigNote(file, lineNo, keyword, raw, reason));
   }
 
+  @Override
+  public boolean lenient() {
+    return lenient;
+  }
+
+  @Override
+  public void ignored(String keyword, String reason) {
+    ignored.add(new ConfigNote(file, lineNo, keyword, raw, reason));
+  }
+
   /** An unsupported keyword: an error, or an ignored line in lenient mode. */
-  private void unsupported(String keyword, String reason) {
+  @Override
+  public void unsupported(String keyword, String reason) {
     if (!lenient) {
       throw error(keyword, reason);
     }
@@ -1431,11 +1089,13 @@ final class ConfigParser {
     }
   }
 
-  private HaproxyConfigException error(String keyword, @Nullable String reason) {
+  @Override
+  public HaproxyConfigException error(String keyword, @Nullable String reason) {
     return new HaproxyConfigException(file, lineNo, keyword, String.valueOf(reason));
   }
 
-  private HaproxyConfigException error(String keyword, @Nullable String reason, Throwable cause) {
+  @Override
+  public HaproxyConfigException error(String keyword, @Nullable String reason, Throwable cause) {
     return new HaproxyConfigException(file, lineNo, keyword, String.valueOf(reason), cause);
   }
 }

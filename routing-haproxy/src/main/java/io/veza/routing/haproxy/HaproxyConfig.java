@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  *       from {@code <other>}, any other defaults section from HAProxy's built-in defaults. {@code default-server}
  *       lines (in defaults and in the backend) apply to the server lines that follow them.
  *   <li>Backend keywords: {@code mode http} (required: a backend in tcp mode is refused), {@code balance roundrobin |
- *       uri [len N] [depth N] [whole] [path-only] | url_param <name> | hdr(<name>)}, {@code hash-type consistent |
+ *       uri [len N] [depth N] [whole] [path-only] | url_param <name> | hdr(<name>) | hash path,field(N,/)}
+ *       ({@link HaproxyBalance}), {@code hash-type consistent |
  *       map-based [function [avalanche]]}, {@code cookie} (every option, with {@code dynamic-cookie-key}),
  *       {@code retries}, {@code option redispatch [interval]}, {@code option persist}, {@code option allbackups}
  *       (with {@code no} and {@code default}), {@code option httpchk}, {@code http-check send meth|uri|ver} and
@@ -44,8 +45,9 @@ import org.jspecify.annotations.Nullable;
  *       {@code src}, {@code req.hdr(name)}/{@code hdr(name)}, {@code req.cook(name)}/{@code cookie(name)},
  *       {@code url_param(name)}/{@code urlp(name)} and {@code path}, {@code server}, {@code server-template} (with
  *       {@code resolvers} and its {@code hold valid}), and {@code spread-checks} in {@code global}.
- *   <li>Server keywords: {@code check no-check inter fastinter downinter rise fall slowstart weight cookie backup
- *       no-backup id observe error-limit on-error on-marked-down on-marked-up disabled enabled}; {@code agent-*} are
+ *   <li>Server keywords ({@link HaproxyServerLine} reads one line with the same code): {@code check no-check inter
+ *       fastinter downinter rise fall slowstart weight cookie backup no-backup id observe error-limit on-error
+ *       on-marked-down on-marked-up disabled enabled}; {@code agent-*} are
  *       ignored with a note (routing runs active checks only); {@code init-state} is a HAProxy 3.1 keyword that 2.6
  *       refuses: it is accepted only with {@link Parser#newerKeywords(boolean)}.
  * </ul>

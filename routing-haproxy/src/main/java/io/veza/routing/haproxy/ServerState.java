@@ -1,8 +1,10 @@
 package io.veza.routing.haproxy;
 
+import io.veza.routing.health.HealthPolicy;
 import io.veza.routing.health.InitialState;
 import io.veza.routing.health.ObserveMode;
 import io.veza.routing.health.OnErrorAction;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,12 +13,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class ServerState {
   boolean check;
-  int interMs = 2000;
-  int fastInterMs;
-  int downInterMs;
+  Duration inter = Duration.ofMillis(2000);
+  @Nullable Duration fastInter; // null: same as inter (HAProxy keeps 0)
+  @Nullable Duration downInter; // null: same as inter
   int rise = 2;
   int fall = 3;
-  int slowStartMs;
+  Duration slowStart = Duration.ZERO;
   int weight = 1;
   @Nullable String cookie;
   boolean backup;
@@ -35,15 +37,34 @@ final class ServerState {
   @Nullable String host;
   int port;
 
+  /**
+   * The settings a default-server line with {@code policy}'s health keywords would give: an interval equal to
+   * {@code inter} counts as unset (it then follows a server's own {@code inter}), as HAProxy keeps 0 for it.
+   */
+  static ServerState of(HealthPolicy policy) {
+    ServerState s = new ServerState();
+    s.inter = policy.inter();
+    s.fastInter = policy.fastInter().equals(policy.inter()) ? null : policy.fastInter();
+    s.downInter = policy.downInter().equals(policy.inter()) ? null : policy.downInter();
+    s.rise = policy.rise();
+    s.fall = policy.fall();
+    s.slowStart = policy.slowStart();
+    s.observe = policy.observe();
+    s.errorLimit = policy.errorLimit();
+    s.onError = policy.onError();
+    s.initState = policy.initialState() == InitialState.UP ? null : policy.initialState();
+    return s;
+  }
+
   ServerState copy() {
     ServerState s = new ServerState();
     s.check = check;
-    s.interMs = interMs;
-    s.fastInterMs = fastInterMs;
-    s.downInterMs = downInterMs;
+    s.inter = inter;
+    s.fastInter = fastInter;
+    s.downInter = downInter;
     s.rise = rise;
     s.fall = fall;
-    s.slowStartMs = slowStartMs;
+    s.slowStart = slowStart;
     s.weight = weight;
     s.cookie = cookie;
     s.backup = backup;

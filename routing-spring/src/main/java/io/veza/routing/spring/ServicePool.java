@@ -1,12 +1,17 @@
 package io.veza.routing.spring;
 
 import io.veza.routing.BackendPool;
+import io.veza.routing.Balance;
 import io.veza.routing.CookiePersistence;
 import io.veza.routing.Server;
 import io.veza.routing.ServerSpec;
+import io.veza.routing.haproxy.HaproxyBalance;
+import io.veza.routing.haproxy.HaproxyHealthOptions;
 import io.veza.routing.hash.KeyHashers;
+import io.veza.routing.health.HealthPolicy;
 import io.veza.routing.health.Probe;
 import io.veza.routing.health.Probes;
+import io.veza.routing.syntax.HaproxySyntax;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,7 +52,7 @@ final class ServicePool implements AutoCloseable {
   private volatile @Nullable Disposable membership;
 
   private ServicePool(String serviceId, BackendPool pool, Duration refresh, VezaRoutingProperties.Service p,
-                      HaproxySyntax.@Nullable CheckLine check, HttpClient probeClient) {
+                      @Nullable CheckLine check, HttpClient probeClient) {
     this.serviceId = serviceId;
     this.pool = pool;
     this.refresh = refresh;
@@ -62,7 +67,7 @@ final class ServicePool implements AutoCloseable {
   static ServicePool create(String serviceId, VezaRoutingProperties.Service p, HttpClient probeClient) {
     String prefix = VezaRoutingProperties.PREFIX + ".services." + serviceId + ".";
     BackendPool.Builder b = BackendPool.builder(serviceId);
-    property(prefix + "balance", p.getBalance(), v -> b.balance(HaproxySyntax.balance(v)));
+    property(prefix + "balance", p.getBalance(), v -> b.balance(balance(v)));
     if (p.getCookie() != null) {
       property(prefix + "cookie", p.getCookie(), v -> {
         CookiePersistence.Builder c = CookiePersistence.parse(v);
@@ -72,10 +77,10 @@ final class ServicePool implements AutoCloseable {
         b.cookie(c.build());
       });
     }
-    HaproxySyntax.CheckLine check = null;
+    CheckLine check = null;
     if (p.getCheck() != null) {
-      HaproxySyntax.CheckLine[] parsed = new HaproxySyntax.CheckLine[1];
-      property(prefix + "check", p.getCheck(), v -> parsed[0] = HaproxySyntax.check(v));
+      CheckLine[] parsed = new CheckLine[1];
+      property(prefix + "check", p.getCheck(), v -> parsed[0] = check(v));
       check = parsed[0];
       b.defaultHealthPolicy(check.policy())
           .shutdownSessionsOnMarkedDown(check.shutdownSessionsOnMarkedDown())
@@ -108,7 +113,78 @@ final class ServicePool implements AutoCloseable {
     }
   }
 
-  private Probe probe(VezaRoutingProperties.Service p, HaproxySyntax.CheckLine check, HttpClient client) {
+  /** What the {@code check} property sets: the default-server health policy and the pool's session options. */
+  record CheckLine(HealthPolicy policy, boolean shutdownSessionsOnMarkedDown,
+                   boolean shutdownBackupSessionsOnMarkedUp) {}
+
+  /**
+   * The {@code balance} property: an HAProxy {@code balance} line, read by routing-haproxy's {@link HaproxyBalance}
+   * (the leading {@code balance} is optional), or {@code path-segment <index>}, this module's name for HAProxy's
+   * {@code hash path,field(<index + 2>,/)} (0-based: {@code path-segment 1} hashes the track id of
+   * {@code /hls/<track>/...}).
+   *
+   * @param value the property's value
+   * @return the algorithm
+   * @throws IllegalArgumentException naming the keyword
+   */
+  static Balance balance(String value) {
+    List<String> words = HaproxySyntax.words(value);
+    int i = !words.isEmpty() && words.get(0).equals("balance") ? 1 : 0;
+    if (words.size() <= i) {
+      throw new IllegalArgumentException("balance expects an algorithm, was '" + value + "'");
+    }
+    if (words.get(i).equals("path-segment")) {
+      if (words.size() != i + 2) {
+        throw new IllegalArgumentException("path-segment expects one 0-based index, was '" + value + "'");
+      }
+      return Balance.pathSegment(HaproxySyntax.integer("path-segment", words.get(i + 1), 0, Integer.MAX_VALUE));
+    }
+    return HaproxyBalance.parse(words);
+  }
+
+  /**
+   * The {@code check} property: the health keywords of an HAProxy {@code default-server} line, read by
+   * routing-haproxy's {@link HaproxyHealthOptions} ({@code init-state} included; {@code check} itself may lead), plus
+   * two keywords HAProxy writes elsewhere: {@code timeout <t>} (the proxy's {@code timeout check}) and
+   * {@code spread-checks <percent>} (the global keyword).
+   *
+   * @param value the property's value; empty means plain {@code check} with HAProxy's defaults
+   * @return the policy and the session options
+   * @throws IllegalArgumentException naming the keyword
+   */
+  static CheckLine check(String value) {
+    List<String> words = HaproxySyntax.words(value);
+    List<String> serverKeywords = new ArrayList<>();
+    Duration timeout = null;
+    Integer spread = null;
+    for (int i = 0; i < words.size(); i++) {
+      String w = words.get(i);
+      if (!w.equals("timeout") && !w.equals("spread-checks")) {
+        serverKeywords.add(w);
+        continue;
+      }
+      if (++i >= words.size()) {
+        throw new IllegalArgumentException(w + " expects an argument, was none");
+      }
+      if (w.equals("timeout")) {
+        timeout = Duration.ofMillis(HaproxySyntax.time("timeout check", words.get(i), TimeUnit.MILLISECONDS));
+      } else {
+        spread = HaproxySyntax.integer("spread-checks", words.get(i), 0, 50);
+      }
+    }
+    HaproxyHealthOptions options = HaproxyHealthOptions.parser().newerKeywords(true).parse(serverKeywords);
+    HealthPolicy.Builder policy = options.policy().toBuilder();
+    if (timeout != null) {
+      policy.checkTimeout(timeout);
+    }
+    if (spread != null) {
+      policy.spreadPercent(spread);
+    }
+    return new CheckLine(policy.build(), options.shutdownSessionsOnMarkedDown(),
+        options.shutdownBackupSessionsOnMarkedUp());
+  }
+
+  private Probe probe(VezaRoutingProperties.Service p, CheckLine check, HttpClient client) {
     String path = p.getCheckPath();
     if (path == null) {
       return Probes.tcp(check.policy().checkTimeout()); // HAProxy's plain check: a connect

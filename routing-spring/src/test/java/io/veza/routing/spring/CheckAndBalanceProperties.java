@@ -8,12 +8,14 @@ import io.veza.routing.health.HealthPolicy;
 import io.veza.routing.health.InitialState;
 import io.veza.routing.health.ObserveMode;
 import io.veza.routing.health.OnErrorAction;
+import io.veza.routing.syntax.HaproxySyntax;
+import java.math.BigInteger;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -24,22 +26,44 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
-/** The HAProxy strings of the {@code veza.routing.services.*} properties. */
-class HaproxySyntaxProperties {
+/**
+ * The {@code check} and {@code balance} properties of {@code veza.routing.services.*}: HAProxy's keywords, read by
+ * routing-haproxy's parsers (the configuration importer's code), with this module's own names mapped onto them.
+ */
+class CheckAndBalanceProperties {
+
+  /** The message a pool built with these properties fails with (the property name and value come with it). */
+  static String error(Consumer<VezaRoutingProperties.Service> properties) {
+    VezaRoutingProperties.Service service = new VezaRoutingProperties.Service();
+    properties.accept(service);
+    try {
+      ServicePool.create("api", service, ServicePoolTest.CLIENT).close();
+    } catch (IllegalArgumentException e) {
+      return String.valueOf(e.getMessage());
+    }
+    throw new AssertionError("accepted");
+  }
 
   @Property(seed = "16")
-  void aTimeIsItsDigitsInItsUnitAndABareNumberIsInTheDefaultUnit(@ForAll @LongRange(max = 999_999_999L) long n,
-                                                                 @ForAll("units") String unit) {
-    Duration expected = switch (unit) {
-      case "" -> Duration.ofMillis(n);
-      case "us" -> Duration.ofNanos(n * 1000);
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
-    assertThat(HaproxySyntax.time("inter", n + unit, ChronoUnit.MILLIS)).isEqualTo(expected);
+  void aTimeIsItsDigitsInItsUnitRoundedUpToMillisecondsAndABareNumberIsInMilliseconds(
+      @ForAll @LongRange(min = 1, max = 999_999_999L) long n, @ForAll("units") String unit) {
+    BigInteger nanosPerUnit = BigInteger.valueOf(switch (unit) {
+      case "", "ms" -> 1_000_000L;
+      case "us" -> 1_000L;
+      case "s" -> 1_000_000_000L;
+      case "m" -> 60_000_000_000L;
+      case "h" -> 3_600_000_000_000L;
+      default -> 86_400_000_000_000L;
+    });
+    BigInteger millis = BigInteger.valueOf(n).multiply(nanosPerUnit).add(BigInteger.valueOf(999_999))
+        .divide(BigInteger.valueOf(1_000_000)); // HAProxy rounds up to its unit
+    if (millis.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+      assertThat(error(s -> s.setCheck("inter " + n + unit))).contains("inter").contains("overflow")
+          .contains("'inter " + n + unit + "'");
+      return;
+    }
+    assertThat(ServicePool.check("inter " + n + unit).policy().inter())
+        .isEqualTo(Duration.ofMillis(millis.longValue()));
   }
 
   @Provide
@@ -49,16 +73,18 @@ class HaproxySyntaxProperties {
 
   @Property(seed = "16")
   void anythingElseIsRefusedNamingTheKeywordAndTheValue(@ForAll String text) {
+    String value = "downinter " + HaproxySyntax.quote(text.replace("\0", ""));
     Duration parsed;
     try {
-      parsed = HaproxySyntax.time("downinter", text, ChronoUnit.MILLIS);
+      parsed = ServicePool.check(value).policy().downInter();
     } catch (IllegalArgumentException e) {
-      assertThat(e.getMessage()).contains("downinter").contains("'" + text + "'");
+      assertThat(error(s -> s.setCheck(value))).contains("veza.routing.services.api.check").contains("downinter")
+          .contains("'" + value + "'");
       return;
     }
     // only digits with a known unit get here
-    assertThat(text).matches("[0-9]{1,18}(us|ms|s|m|h|d)?");
-    assertThat(parsed.isNegative()).isFalse();
+    assertThat(text).matches("[0-9]+(us|ms|s|m|h|d)?");
+    assertThat(parsed.isNegative() || parsed.isZero()).isFalse();
   }
 
   @Property(seed = "16")
@@ -75,8 +101,7 @@ class HaproxySyntaxProperties {
       pairs.add("observe " + observe);
     }
     Collections.shuffle(pairs, new Random(shuffleSeed));
-    HaproxySyntax.CheckLine line = HaproxySyntax.check((shuffleSeed % 2 == 0 ? "check " : "")
-        + String.join(" ", pairs));
+    ServicePool.CheckLine line = ServicePool.check((shuffleSeed % 2 == 0 ? "check " : "") + String.join(" ", pairs));
 
     HealthPolicy p = line.policy();
     assertThat(p.rise()).isEqualTo(rise);
@@ -104,13 +129,13 @@ class HaproxySyntaxProperties {
 
   @Example
   void anEmptyCheckLineIsPlainCheckWithHAProxysDefaults() {
-    assertThat(HaproxySyntax.check("").policy()).isEqualTo(HealthPolicy.defaults());
-    assertThat(HaproxySyntax.check("check").policy()).isEqualTo(HealthPolicy.defaults());
+    assertThat(ServicePool.check("").policy()).isEqualTo(HealthPolicy.defaults());
+    assertThat(ServicePool.check("check").policy()).isEqualTo(HealthPolicy.defaults());
   }
 
   @Example
   void everyCheckKeyword() {
-    HaproxySyntax.CheckLine line = HaproxySyntax.check("inter 5s fastinter 1s downinter 10s timeout 2s rise 2 fall 3"
+    ServicePool.CheckLine line = ServicePool.check("inter 5s fastinter 1s downinter 10s timeout 2s rise 2 fall 3"
         + " slowstart 30s observe layer7 error-limit 5 on-error sudden-death init-state fully-down spread-checks 5"
         + " on-marked-down shutdown-sessions on-marked-up shutdown-backup-sessions");
     HealthPolicy p = line.policy();
@@ -128,19 +153,28 @@ class HaproxySyntaxProperties {
   }
 
   @Example
-  void checkErrorsNameTheKeywordAndTheValue() {
-    assertThatThrownBy(() -> HaproxySyntax.check("inter 5x")).hasMessageContaining("inter").hasMessageContaining("5x");
-    assertThatThrownBy(() -> HaproxySyntax.check("rise 0")).hasMessageContaining("rise").hasMessageContaining("0");
-    assertThatThrownBy(() -> HaproxySyntax.check("fall")).hasMessageContaining("fall expects an argument");
-    assertThatThrownBy(() -> HaproxySyntax.check("inter 2s port 8080")).hasMessageContaining("'port'");
-    assertThatThrownBy(() -> HaproxySyntax.check("observe layer5")).hasMessageContaining("layer5");
-    assertThatThrownBy(() -> HaproxySyntax.check("on-marked-down kill")).hasMessageContaining("kill");
+  void timesAreHaproxysSlowstartInWholeSecondsAndIntervalsInMilliseconds() {
+    HealthPolicy p = ServicePool.check("inter 1500us slowstart 1500ms timeout 1us").policy();
+    assertThat(p.inter()).isEqualTo(Duration.ofMillis(2));
+    assertThat(p.slowStart()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(p.checkTimeout()).isEqualTo(Duration.ofMillis(1));
+  }
+
+  @Example
+  void checkErrorsNameThePropertyTheKeywordAndTheValue() {
+    for (String[] c : new String[][] {{"inter 5x", "inter"}, {"rise 0", "'rise' has to be > 0"},
+        {"fall", "'fall' expects an integer argument"}, {"inter 2s port 8080", "'port'"},
+        {"observe layer5", "layer5"}, {"on-marked-down kill", "kill"}, {"timeout", "timeout expects an argument"},
+        {"spread-checks 60", "spread-checks"}, {"weight 10", "'weight' is not a health option"}}) {
+      assertThat(error(s -> s.setCheck(c[0]))).contains("veza.routing.services.api.check").contains(c[1])
+          .contains("'" + c[0] + "'");
+    }
   }
 
   @Property(seed = "16")
   void aBalanceLineReadsBackAsTheAlgorithmItWritesOut(@ForAll("balances") Balance balance) {
-    assertThat(HaproxySyntax.balance(balance.toString()).toString()).isEqualTo(balance.toString());
-    assertThat(HaproxySyntax.balance("balance " + balance).toString()).isEqualTo(balance.toString());
+    assertThat(ServicePool.balance(balance.toString()).toString()).isEqualTo(balance.toString());
+    assertThat(ServicePool.balance("balance " + balance).toString()).isEqualTo(balance.toString());
   }
 
   @Provide
@@ -157,22 +191,24 @@ class HaproxySyntaxProperties {
     Arbitrary<String> token = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_")
         .ofMinLength(1).ofMaxLength(20);
     return Arbitraries.oneOf(Arbitraries.just(Balance.roundRobin()), uri, token.map(Balance::header),
-        token.map(Balance::queryParam));
+        token.map(Balance::queryParam), Arbitraries.integers().between(0, 100).map(Balance::pathSegment));
   }
 
   @Property(seed = "16")
   void pathSegmentIsTheLibrarysPathSegment(@ForAll @IntRange(max = 20) int index) {
-    assertThat(HaproxySyntax.balance("path-segment " + index).toString())
+    assertThat(ServicePool.balance("path-segment " + index).toString())
         .isEqualTo(Balance.pathSegment(index).toString());
+    assertThat(ServicePool.balance("hash path,field(" + (index + 2) + ",/)").toString())
+        .as("HAProxy's own words for it").isEqualTo(Balance.pathSegment(index).toString());
   }
 
   @Example
-  void balanceErrorsNameTheValue() {
-    assertThatThrownBy(() -> HaproxySyntax.balance("leastconn")).hasMessageContaining("'leastconn'");
-    assertThatThrownBy(() -> HaproxySyntax.balance("path-segment -1")).hasMessageContaining("-1");
-    assertThatThrownBy(() -> HaproxySyntax.balance("uri len 0")).hasMessageContaining("uri len");
-    assertThatThrownBy(() -> HaproxySyntax.balance("roundrobin whole")).hasMessageContaining("'whole'");
-    assertThatThrownBy(() -> HaproxySyntax.balance("hdr()")).hasMessageContaining("hdr()");
-    assertThatThrownBy(() -> HaproxySyntax.balance("")).hasMessageContaining("balance expects an algorithm");
+  void balanceErrorsNameThePropertyAndTheValue() {
+    for (String[] c : new String[][] {{"leastconn", "leastconn"}, {"path-segment -1", "-1"},
+        {"uri len 0", "uri len"}, {"roundrobin whole", "'whole'"}, {"hdr()", "hdr"},
+        {"", "balance expects an algorithm"}, {"path-segment", "path-segment expects one 0-based index"}}) {
+      assertThat(error(s -> s.setBalance(c[0]))).contains("veza.routing.services.api.balance").contains(c[1])
+          .contains("'" + c[0] + "'");
+    }
   }
 }
