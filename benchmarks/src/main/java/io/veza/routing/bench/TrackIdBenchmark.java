@@ -25,6 +25,9 @@ import org.openjdk.jmh.annotations.State;
  * <ul>
  *   <li>{@code veza}: {@code JumpHash.bucket(KeyHashers.xxh3().hash(id), n)} — XXH3-64 over the UTF-8 bytes,
  *       encoded on the fly without allocation;</li>
+ *   <li>{@code vezaBytes} (a variant of ours): the same hash and jump over the id's UTF-8 bytes as a gateway holds
+ *       them when it reads the request line as bytes (Netty's {@code ByteBuf}, an {@code AsciiString}):
+ *       {@code hash(byte[], offset, length)} needs no ASCII check and no copy;</li>
  *   <li>{@code guava}: {@code consistentHash(murmur3_128().hashString(id, UTF_8).asLong(), n)}, the usual
  *       Guava idiom (DESIGN.md target: ours at least 5x faster);</li>
  *   <li>{@code hash4jUtf8}: hash4j's XXH3-64 over {@code id.getBytes(UTF_8)} (the same hash value as ours; the
@@ -49,12 +52,17 @@ public class TrackIdBenchmark {
   int n;
 
   private String[] ids;
+  private byte[][] idBytes;
   private ConsistentBucketHasher jumpBack;
   private int i;
 
   @Setup
   public void setup() {
     ids = Keys.trackIds(0x5eed_0002L);
+    idBytes = new byte[ids.length][];
+    for (int k = 0; k < ids.length; k++) {
+      idBytes[k] = ids[k].getBytes(StandardCharsets.UTF_8);
+    }
     jumpBack = ConsistentHashing.jumpBackHash(PseudoRandomGeneratorProvider.splitMix64_V1());
     for (String id : ids) {
       if (id.length() != 36) {
@@ -70,6 +78,12 @@ public class TrackIdBenchmark {
   @Benchmark
   public int veza() {
     return JumpHash.bucket(XXH3.hash(ids[i++ & Keys.MASK]), n);
+  }
+
+  @Benchmark
+  public int vezaBytes() {
+    byte[] id = idBytes[i++ & Keys.MASK];
+    return JumpHash.bucket(XXH3.hash(id, 0, id.length), n);
   }
 
   @Benchmark

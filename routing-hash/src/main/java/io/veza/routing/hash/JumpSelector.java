@@ -269,10 +269,10 @@ public final class JumpSelector {
     int n = slots;
     if (reducedUsable == 0) {
       // Same acceptance as accepts(): every usable slot has weight 1, so only the usable bit decides. The usable
-      // set is present (with every slot usable the straight-line test accepts).
-      long[][] bits = usable;
-      if (bits.length == 1) {
-        long[] flat = bits[0]; // attempt 0 was rejected by the straight-line test
+      // set is present (with every slot usable the straight-line test accepts): one chunk, which firstTest holds
+      // and attempt 0 was already rejected by, or several.
+      long[] flat = firstTest;
+      if (flat != null) {
         for (int i = 1; i < MAX_ATTEMPTS; i++) {
           int t = JumpHash.bucket(attemptKey(keyHash, i), n);
           if ((flat[t >>> 6] & (1L << t)) != 0) {
@@ -281,6 +281,7 @@ public final class JumpSelector {
         }
         return rendezvous(keyHash);
       }
+      long[][] bits = usable;
       if (bit(bits, s)) {
         return s;
       }

@@ -61,9 +61,9 @@ class JumpHashTest {
   }
 
   /**
-   * The paper's code with every integer 64-bit, as literally as Java allows. {@link JumpHash} holds {@code b} and
-   * {@code j} in {@code int}s (faster on HotSpot): a candidate {@code >= 2^31} saturates to
-   * {@code Integer.MAX_VALUE}, which is {@code >= buckets}, so the loop stops with the same {@code b}.
+   * The paper's code with every integer 64-bit, as literally as Java allows. {@link JumpHash} carries {@code b} and
+   * {@code j} as doubles and floors the product (faster on HotSpot, see its class doc): exact, because both are
+   * integers below {@code 2^53} and the product is non-negative.
    */
   static int paperWith64BitIntegers(long key, int buckets) {
     long b = -1;
@@ -83,6 +83,17 @@ class JumpHashTest {
     assertEquals(paperWith64BitIntegers(key, buckets), JumpHash.bucket(key, buckets));
     int nearMax = Integer.MAX_VALUE - belowMax;
     assertEquals(paperWith64BitIntegers(key, nearMax), JumpHash.bucket(key, nearMax));
+  }
+
+  /**
+   * The divisor {@code (key >>> 33) + 1} in {@code [1, 2^31]} is made a double from its bits in {@link JumpHash}:
+   * {@code 2^52 + r} from the mantissa, minus {@code 2^52}, is exactly {@code (double) r}.
+   */
+  @Property(tries = 3000)
+  void divisorFromBitsIsExactlyTheConvertedDivisor(@ForAll @LongRange(min = 1, max = 1L << 31) long r) {
+    for (long x : new long[] {r, 1, 2, (1L << 31) - 1, 1L << 31, 1L << 30, (1L << 30) + 1}) {
+      assertEquals((double) x, Double.longBitsToDouble(0x4330000000000000L | x) - 0x1.0p52, () -> "r = " + x);
+    }
   }
 
   @Property(tries = 1000)
