@@ -255,7 +255,7 @@ public final class BackendPool implements AutoCloseable {
    */
   public RouteDecision route(@Nullable RequestView request) {
     RoutingTable t = table;
-    int stripe = Stripes.current();
+    int ticket = Stripes.current();
     CookieMatch m = null;
     long now = 0;
     int flags = requestFlags(request);
@@ -268,7 +268,7 @@ public final class BackendPool implements AutoCloseable {
       Server direct = m.server;
       if (direct != null) {
         // HAProxy: a cookie-designated server is "direct"; stick rules do not override it but still store it
-        RouteDecision d = decision(direct, Reason.PERSISTED, flags | RouteDecision.DIRECT, m, stripe);
+        RouteDecision d = decision(direct, Reason.PERSISTED, flags | RouteDecision.DIRECT, m, ticket);
         storeStick(request, direct);
         return d;
       }
@@ -280,12 +280,12 @@ public final class BackendPool implements AutoCloseable {
         Server stuck = stickTable.lookup(stickKey);
         if (stuck != null && (stuck.health.state().isCookieEligible() || config.persist)) {
           // HAProxy process_sticking_rules: a stick match is SF_DIRECT | SF_ASSIGNED, like a cookie match
-          return decision(stuck, Reason.STICK_TABLE, flags | RouteDecision.DIRECT, m, stripe);
+          return decision(stuck, Reason.STICK_TABLE, flags | RouteDecision.DIRECT, m, ticket);
         }
       }
     }
     long key = keyHash(request);
-    Server picked = balance(t, key, null, stripe);
+    Server picked = balance(t, key, null, ticket);
     if (picked == null) {
       if (statistics) {
         noServerDecisions.increment();
@@ -298,7 +298,7 @@ public final class BackendPool implements AutoCloseable {
     } else if (m != null && m.status != CookieMatch.NONE) {
       reason = Reason.INVALID_COOKIE; // unknown value, bad signature, maxidle/maxlife expiry
     }
-    RouteDecision d = decision(picked, reason, flags, m, stripe);
+    RouteDecision d = decision(picked, reason, flags, m, ticket);
     if (stickKey != null) {
       stickTable.store(stickKey, picked);
     }
@@ -321,9 +321,9 @@ public final class BackendPool implements AutoCloseable {
     }
   }
 
-  private RouteDecision decision(Server server, Reason reason, int flags, @Nullable CookieMatch m, int stripe) {
+  private RouteDecision decision(Server server, Reason reason, int flags, @Nullable CookieMatch m, int ticket) {
     if (statistics) {
-      server.counters.increment(stripe, reason.ordinal());
+      server.counters.increment(ticket, reason.ordinal());
     }
     if (m == null || (m.lastDate == 0 && m.firstDate == 0)) {
       return RouteDecision.of(server, reason, flags, 0, 0);
@@ -404,19 +404,19 @@ public final class BackendPool implements AutoCloseable {
    * The balanced pick: by {@code key} when there is one (hash pools), else round robin; avoiding {@code avoid} if
    * another server is usable. Null when nothing is usable.
    */
-  private @Nullable Server balance(RoutingTable t, long key, @Nullable Server avoid, int stripe) {
+  private @Nullable Server balance(RoutingTable t, long key, @Nullable Server avoid, int ticket) {
     boolean active = t.activeUsable;
     if (key != NO_KEY) {
       return hashed(t, key, active, avoid);
     }
     if (active) {
       RoundRobin rr = t.activeRoundRobin;
-      int slot = avoid == null || avoid.backup() ? rr.next(stripe) : rr.nextAvoiding(stripe, avoid.slot());
+      int slot = avoid == null || avoid.backup() ? rr.next(ticket) : rr.nextAvoiding(ticket, avoid.slot());
       return slot < 0 ? null : t.server(slot);
     }
     if (config.allBackups) {
       RoundRobin rr = t.backupRoundRobin;
-      int slot = avoid == null || !avoid.backup() ? rr.next(stripe) : rr.nextAvoiding(stripe, avoid.slot());
+      int slot = avoid == null || !avoid.backup() ? rr.next(ticket) : rr.nextAvoiding(ticket, avoid.slot());
       return slot < 0 ? null : t.server(slot);
     }
     return firstBackup(t, avoid);
@@ -490,14 +490,14 @@ public final class BackendPool implements AutoCloseable {
         || redispatchTurn(failures)
         || (!failed.direct() && !hashing && otherActive)))
         || !server.isMember();
-    int stripe = Stripes.current();
+    int ticket = Stripes.current();
     if (!redispatch) {
       if (statistics) {
-        server.counters.increment(stripe, ServerCounters.RETRIES);
+        server.counters.increment(ticket, ServerCounters.RETRIES);
       }
       return failed;
     }
-    Server picked = balance(t, keyHash(request), server, stripe);
+    Server picked = balance(t, keyHash(request), server, ticket);
     if (picked == null) {
       if (statistics) {
         noServerDecisions.increment();
@@ -510,17 +510,17 @@ public final class BackendPool implements AutoCloseable {
       // a redispatch, and is no load-balanced connection (cum_lbconn only counts when the server changed): the
       // decision is not counted among the decisions per reason, which give lbtot
       if (statistics) {
-        server.counters.increment(stripe, ServerCounters.RETRIES);
+        server.counters.increment(ticket, ServerCounters.RETRIES);
       }
       return RouteDecision.of(picked, Reason.REDISPATCHED, flags, 0, 0);
     }
     if (statistics) {
-      server.counters.increment(stripe, ServerCounters.REDISPATCHES);
+      server.counters.increment(ticket, ServerCounters.REDISPATCHES);
     }
     if (request != null) {
       storeStick(request, picked);
     }
-    return decision(picked, Reason.REDISPATCHED, flags, null, stripe);
+    return decision(picked, Reason.REDISPATCHED, flags, null, ticket);
   }
 
   /** HAProxy: {@code redispatch_after > 0}: every N-th retry; {@code < 0}: counting from the last retry. */
