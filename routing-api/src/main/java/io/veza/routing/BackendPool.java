@@ -256,19 +256,55 @@ public final class BackendPool implements AutoCloseable {
   public RouteDecision route(@Nullable RequestView request) {
     RoutingTable t = table;
     int ticket = Stripes.current();
-    CookieMatch m = null;
-    long now = 0;
     int flags = requestFlags(request);
-    if (cookies != null && request != null) {
-      now = nowSeconds();
-      m = matchCookies(request, t, now);
-      if (m.status != CookieMatch.NONE) {
+    int cookieStatus = CookieMatch.NONE;
+    int lastDate = 0;
+    int firstDate = 0;
+    CookieStage stage = cookies;
+    if (stage != null && request != null) {
+      int count;
+      CharSequence first = null;
+      try {
+        count = request.headerCount("Cookie");
+        if (count >= 1 && count <= config.maxCookieHeaders) {
+          first = request.header("Cookie", 0);
+        }
+      } catch (RuntimeException e) {
+        count = 0; // a misbehaving view carries no cookie
+      }
+      Server direct = null;
+      long single = count <= 0 ? CookieStage.NO_OCCURRENCE
+          : count == 1 && stage.singleMatch() && first instanceof String s && s.length() <= config.maxCookieBytes
+          ? stage.findSingle(s) : CookieStage.NEEDS_MATCH;
+      if (single >= 0) {
+        // CookieStage.match for one undated occurrence: the first cookie-eligible server carrying the value
+        int valBeg = CookieHeaders.valueStart(single);
+        int valEnd = CookieHeaders.valueEnd(single);
+        cookieStatus = CookieMatch.INVALID;
+        Server[] candidates = valEnd == valBeg ? null : t.cookies.lookup((String) first, valBeg, valEnd);
+        if (candidates != null) {
+          for (Server c : candidates) {
+            boolean usable = c.health.state().isCookieEligible();
+            cookieStatus = usable ? CookieMatch.VALID : CookieMatch.DOWN;
+            if (usable || config.persist) {
+              direct = c;
+              break;
+            }
+          }
+        }
+      } else if (single == CookieStage.NEEDS_MATCH) {
+        CookieMatch m = matchCookies(request, t, count, first);
+        cookieStatus = m.status;
+        direct = m.server;
+        lastDate = m.lastDate;
+        firstDate = m.firstDate;
+      }
+      if (cookieStatus != CookieMatch.NONE) {
         flags |= RouteDecision.HAD_COOKIE;
       }
-      Server direct = m.server;
       if (direct != null) {
         // HAProxy: a cookie-designated server is "direct"; stick rules do not override it but still store it
-        RouteDecision d = decision(direct, Reason.PERSISTED, flags | RouteDecision.DIRECT, m, ticket);
+        RouteDecision d = decision(direct, Reason.PERSISTED, flags | RouteDecision.DIRECT, lastDate, firstDate, ticket);
         storeStick(request, direct);
         return d;
       }
@@ -280,7 +316,7 @@ public final class BackendPool implements AutoCloseable {
         Server stuck = stickTable.lookup(stickKey);
         if (stuck != null && (stuck.health.state().isCookieEligible() || config.persist)) {
           // HAProxy process_sticking_rules: a stick match is SF_DIRECT | SF_ASSIGNED, like a cookie match
-          return decision(stuck, Reason.STICK_TABLE, flags | RouteDecision.DIRECT, m, ticket);
+          return decision(stuck, Reason.STICK_TABLE, flags | RouteDecision.DIRECT, lastDate, firstDate, ticket);
         }
       }
     }
@@ -293,12 +329,12 @@ public final class BackendPool implements AutoCloseable {
       return RouteDecision.NO_SERVER;
     }
     Reason reason = picked.backup() ? Reason.BACKUP : key != NO_KEY ? Reason.HASHED : Reason.BALANCED;
-    if (m != null && m.status == CookieMatch.DOWN) {
+    if (cookieStatus == CookieMatch.DOWN) {
       reason = Reason.COOKIE_SERVER_DOWN;
-    } else if (m != null && m.status != CookieMatch.NONE) {
+    } else if (cookieStatus != CookieMatch.NONE) {
       reason = Reason.INVALID_COOKIE; // unknown value, bad signature, maxidle/maxlife expiry
     }
-    RouteDecision d = decision(picked, reason, flags, m, ticket);
+    RouteDecision d = decision(picked, reason, flags, lastDate, firstDate, ticket);
     if (stickKey != null) {
       stickTable.store(stickKey, picked);
     }
@@ -321,30 +357,30 @@ public final class BackendPool implements AutoCloseable {
     }
   }
 
-  private RouteDecision decision(Server server, Reason reason, int flags, @Nullable CookieMatch m, int ticket) {
+  private RouteDecision decision(Server server, Reason reason, int flags, int lastDate, int firstDate, int ticket) {
     if (statistics) {
       server.counters.increment(ticket, reason.ordinal());
     }
-    if (m == null || (m.lastDate == 0 && m.firstDate == 0)) {
-      return RouteDecision.of(server, reason, flags, 0, 0);
-    }
-    return RouteDecision.of(server, reason, flags, m.lastDate, m.firstDate);
+    return RouteDecision.of(server, reason, flags, lastDate, firstDate);
   }
 
   private static final ThreadLocal<CookieMatch> MATCH = ThreadLocal.withInitial(CookieMatch::new);
 
-  /** Reads the persistence cookie of the {@code Cookie} headers in order, within the caps; never throws. */
-  private CookieMatch matchCookies(RequestView request, RoutingTable t, long now) {
+  /**
+   * Reads the persistence cookie of the {@code Cookie} headers in order, within the caps; never throws. {@code count}
+   * and {@code first} are the view's header count and first header, already read (each header is read once).
+   */
+  private CookieMatch matchCookies(RequestView request, RoutingTable t, int count, @Nullable CharSequence first) {
     CookieMatch m = MATCH.get().reset();
     CookieStage stage = cookies;
+    if (count > config.maxCookieHeaders) {
+      return m; // past the cap: the cookie counts as absent
+    }
     try {
-      int n = request.headerCount("Cookie");
-      if (n > config.maxCookieHeaders) {
-        return m; // past the cap: the cookie counts as absent
-      }
+      long now = stage.dated() ? nowSeconds() : 0; // only maxidle and maxlife compare dates with the clock
       long bytes = 0;
-      for (int i = 0; i < n; i++) {
-        CharSequence h = request.header("Cookie", i);
+      for (int i = 0; i < count; i++) {
+        CharSequence h = i == 0 ? first : request.header("Cookie", i);
         if (h == null) {
           continue;
         }
@@ -520,7 +556,7 @@ public final class BackendPool implements AutoCloseable {
     if (request != null) {
       storeStick(request, picked);
     }
-    return decision(picked, Reason.REDISPATCHED, flags, null, ticket);
+    return decision(picked, Reason.REDISPATCHED, flags, 0, 0, ticket);
   }
 
   /** HAProxy: {@code redispatch_after > 0}: every N-th retry; {@code < 0}: counting from the last retry. */
