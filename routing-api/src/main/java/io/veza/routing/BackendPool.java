@@ -625,9 +625,20 @@ public final class BackendPool implements AutoCloseable {
 
   /**
    * One {@code Cookie} header value as the backend must receive it (see {@link #editRequest}): the same instance
-   * when unchanged (allocation-free), null when the header must be dropped, else a new value. For gateways that
-   * edit headers one by one without building a list. Never throws because of the value: a {@code CharSequence} that
-   * throws is dropped (null), as {@link #editRequest} drops the cookies of a broken view.
+   * when unchanged (allocation-free), null when the header must be dropped, else a new {@code String}: with
+   * {@code indirect}, a cookie hit allocates exactly the forwarded header. For gateways that edit headers one by one
+   * without building a list. Never throws because of the value: a {@code CharSequence} that throws is dropped (null),
+   * as {@link #editRequest} drops the cookies of a broken view.
+   *
+   * <p>Cost: linear in the header's length, whatever the number of cookies removed (HAProxy's own loop moves the
+   * rest of the header for every cookie it deletes): the header is edited in one pass in a per-thread buffer (at most
+   * 8,192 characters are kept per thread; a longer header uses a buffer of its own).
+   *
+   * <p>The result is a {@code String}, not a view over {@code cookieHeader} that skips the removed cookies, although
+   * such a view would save the copy: a view is not {@code equal} to the {@code String} with the same characters,
+   * keeps the whole request header reachable, and moves the cost to whoever reads it (Netty 4.2 encodes every header
+   * value but an {@code AsciiString} one {@code charAt} call at a time: inlined for a {@code String}, a virtual call
+   * through the removed ranges for a view).
    *
    * @param decision the decision the request was routed with
    * @param cookieHeader one {@code Cookie} header value of the request
@@ -642,14 +653,16 @@ public final class BackendPool implements AutoCloseable {
     }
     try {
       String h = cookieHeader.toString();
-      if (CookieHeaders.hasControlCharacter(h)) {
-        h = CookieHeaders.dropCookiesWithControlCharacters(h);
-        if (h == null) {
-          return null;
-        }
+      int n = h.length();
+      char[] b = CharScratch.get(n);
+      h.getChars(0, n, b, 0);
+      if (CookieHeaders.hasControlCharacter(b, n)) {
+        String kept = CookieHeaders.dropCookiesWithControlCharacters(h);
+        return kept == null ? null : stage.forwardedCookieHeader(kept);
       }
-      String fwd = stage.forwardedCookieHeader(h);
-      return fwd == h && h == cookieHeader ? cookieHeader : fwd;
+      int len = stage.rewrite(b, n);
+      return len == CookieHeaders.UNCHANGED ? (h == cookieHeader ? cookieHeader : h)
+          : len == 0 ? null : new String(b, 0, len);
     } catch (RuntimeException e) {
       return null; // a value that cannot be read is not forwarded
     }

@@ -339,6 +339,17 @@ final class CookieStage {
         mode == CookiePersistence.Mode.INSERT && config.indirect());
   }
 
+  /**
+   * {@link #forwardedCookieHeader} in place: {@link CookieHeaders#rewrite} of {@code b[0, n)} with this stage's
+   * edits.
+   *
+   * @return {@link CookieHeaders#UNCHANGED}, or the length of the header to forward (0: none)
+   */
+  int rewrite(char[] b, int n) {
+    return CookieHeaders.rewrite(b, n, name, mode == CookiePersistence.Mode.PREFIX,
+        mode == CookiePersistence.Mode.INSERT && config.indirect());
+  }
+
   // ------------------------------------------------------------------------------------------ response side
 
   /**
