@@ -222,11 +222,106 @@ final class CookieHeaders {
    *     removed, otherwise the new value (the only allocation)
    */
   static @Nullable String forwardRequestHeader(String header, String name, boolean stripPrefix, boolean deleteOurs) {
+    if (!stripPrefix) {
+      String plain = forwardPlain(header, name, deleteOurs);
+      if (plain != NOT_PLAIN) {
+        return plain;
+      }
+    }
     int n = header.length();
     char[] b = CharScratch.get(n);
     header.getChars(0, n, b, 0);
     int len = rewrite(b, n, name, stripPrefix, deleteOurs);
     return len == UNCHANGED ? header : len == 0 ? null : new String(b, 0, len);
+  }
+
+  /** {@link #forwardPlain}: the header is not plain, {@link #rewrite} must edit it. Compared by identity. */
+  @SuppressWarnings("StringOperationCanBeSimplified") // a distinct instance: no header value is this object
+  static final String NOT_PLAIN = new String("(not plain)");
+
+  /**
+   * {@link #forwardRequestHeader} without prefix stripping, for a plain header: no double quote, no {@code ','}, no
+   * CR, LF or NUL, and every cookie {@code name=value} with a non-empty name not starting with {@code '$'} and no
+   * blank next to its first {@code '='} (so HAProxy strips nothing). Every real browser's {@code Cookie} header is
+   * plain. Returns {@link #NOT_PLAIN} for any other header, before writing anything.
+   *
+   * <p>On a plain header HAProxy's edits reduce to deleting our cookies: a run of them followed by another cookie is
+   * replaced by {@code "; "} (after the blanks before it are dropped), or by nothing at the start of the header; a
+   * run at the end is cut at its delimiter (the whole header goes when nothing else is left). The header is read with
+   * {@link String#indexOf}, which the JDK vectorises: a few scans of the whole header, then two per cookie; the kept
+   * parts are copied once, to a per-thread buffer ({@link CharScratch}), and the result is the only allocation.
+   *
+   * @return {@code header} itself when nothing changes, {@code null} when the header must be removed, the edited
+   *     value, or {@link #NOT_PLAIN}
+   */
+  static @Nullable String forwardPlain(String header, String name, boolean deleteOurs) {
+    String h = header;
+    if (h.indexOf('"') >= 0 || h.indexOf(',') >= 0 || h.indexOf('\r') >= 0 || h.indexOf('\n') >= 0
+        || h.indexOf(0) >= 0) {
+      return NOT_PLAIN;
+    }
+    int end = h.length();
+    int len = name.length();
+    char[] out = null;
+    int w = 0; // out[0, w) is written; h[keepFrom, ...) is kept but not copied yet
+    int keepFrom = 0;
+    int runFrom = -1; // where in h the run of our cookies being deleted starts (its delimiter, or 0)
+    boolean preserveHdr = false;
+    for (int s = 0; s < end; ) {
+      int attBeg = s == 0 ? 0 : s + 1;
+      char c;
+      while (attBeg < end && ((c = h.charAt(attBeg)) == ' ' || c == '\t')) {
+        attBeg++;
+      }
+      int e = h.indexOf(';', attBeg);
+      if (e < 0) {
+        e = end;
+      }
+      int equal = h.indexOf('=', attBeg);
+      if (equal < 0 || equal >= e || equal == attBeg || h.charAt(attBeg) == '$' || isSpht(h.charAt(equal - 1))
+          || (equal + 1 < end && isSpht(h.charAt(equal + 1)))) {
+        return NOT_PLAIN;
+      }
+      boolean ours = equal - attBeg == len && h.startsWith(name, attBeg);
+      if (ours) {
+        if (deleteOurs && runFrom < 0) {
+          runFrom = s;
+        }
+      } else {
+        preserveHdr = true;
+        if (runFrom >= 0) {
+          // http_del_hdr_value: the run goes; this cookie's delimiter and a space take its place (at the start of
+          // the header: nothing)
+          out = out != null ? out : CharScratch.get(end);
+          h.getChars(keepFrom, runFrom, out, w);
+          w += runFrom - keepFrom;
+          if (w > 0) {
+            while (w - 1 > 0 && isSpht(out[w - 1])) {
+              w--;
+            }
+            out[w++] = ';';
+            out[w++] = ' ';
+          }
+          keepFrom = attBeg;
+          runFrom = -1;
+        }
+      }
+      s = e;
+    }
+    if (out == null && runFrom < 0) {
+      return h;
+    }
+    int keepTo = end;
+    if (runFrom >= 0) {
+      if (!preserveHdr) {
+        return null;
+      }
+      keepTo = runFrom;
+    }
+    out = out != null ? out : CharScratch.get(end);
+    h.getChars(keepFrom, keepTo, out, w);
+    w += keepTo - keepFrom;
+    return w == 0 ? null : new String(out, 0, w);
   }
 
   /** {@link #rewrite}: nothing changes. */

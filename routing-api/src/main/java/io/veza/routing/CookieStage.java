@@ -340,6 +340,17 @@ final class CookieStage {
   }
 
   /**
+   * {@link #forwardedCookieHeader} of a plain header ({@link CookieHeaders#forwardPlain}), or
+   * {@link CookieHeaders#NOT_PLAIN} (always in prefix mode).
+   */
+  @Nullable String forwardPlain(String cookieHeader) {
+    if (mode == CookiePersistence.Mode.PREFIX) {
+      return CookieHeaders.NOT_PLAIN;
+    }
+    return CookieHeaders.forwardPlain(cookieHeader, name, mode == CookiePersistence.Mode.INSERT && config.indirect());
+  }
+
+  /**
    * {@link #forwardedCookieHeader} in place: {@link CookieHeaders#rewrite} of {@code b[0, n)} with this stage's
    * edits.
    *
