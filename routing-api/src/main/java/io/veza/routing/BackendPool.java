@@ -255,20 +255,56 @@ public final class BackendPool implements AutoCloseable {
    */
   public RouteDecision route(@Nullable RequestView request) {
     RoutingTable t = table;
-    int stripe = Stripes.current();
-    CookieMatch m = null;
-    long now = 0;
+    int ticket = Stripes.current();
     int flags = requestFlags(request);
-    if (cookies != null && request != null) {
-      now = nowSeconds();
-      m = matchCookies(request, t, now);
-      if (m.status != CookieMatch.NONE) {
+    int cookieStatus = CookieMatch.NONE;
+    int lastDate = 0;
+    int firstDate = 0;
+    CookieStage stage = cookies;
+    if (stage != null && request != null) {
+      int count;
+      CharSequence first = null;
+      try {
+        count = request.headerCount("Cookie");
+        if (count >= 1 && count <= config.maxCookieHeaders) {
+          first = request.header("Cookie", 0);
+        }
+      } catch (RuntimeException e) {
+        count = 0; // a misbehaving view carries no cookie
+      }
+      Server direct = null;
+      long single = count <= 0 ? CookieStage.NO_OCCURRENCE
+          : count == 1 && stage.singleMatch() && first instanceof String s && s.length() <= config.maxCookieBytes
+          ? stage.findSingle(s) : CookieStage.NEEDS_MATCH;
+      if (single >= 0) {
+        // CookieStage.match for one undated occurrence: the first cookie-eligible server carrying the value
+        int valBeg = CookieHeaders.valueStart(single);
+        int valEnd = CookieHeaders.valueEnd(single);
+        cookieStatus = CookieMatch.INVALID;
+        Server[] candidates = valEnd == valBeg ? null : t.cookies.lookup((String) first, valBeg, valEnd);
+        if (candidates != null) {
+          for (Server c : candidates) {
+            boolean usable = c.health.state().isCookieEligible();
+            cookieStatus = usable ? CookieMatch.VALID : CookieMatch.DOWN;
+            if (usable || config.persist) {
+              direct = c;
+              break;
+            }
+          }
+        }
+      } else if (single == CookieStage.NEEDS_MATCH) {
+        CookieMatch m = matchCookies(request, t, count, first);
+        cookieStatus = m.status;
+        direct = m.server;
+        lastDate = m.lastDate;
+        firstDate = m.firstDate;
+      }
+      if (cookieStatus != CookieMatch.NONE) {
         flags |= RouteDecision.HAD_COOKIE;
       }
-      Server direct = m.server;
       if (direct != null) {
         // HAProxy: a cookie-designated server is "direct"; stick rules do not override it but still store it
-        RouteDecision d = decision(direct, Reason.PERSISTED, flags | RouteDecision.DIRECT, m, stripe);
+        RouteDecision d = decision(direct, Reason.PERSISTED, flags | RouteDecision.DIRECT, lastDate, firstDate, ticket);
         storeStick(request, direct);
         return d;
       }
@@ -280,12 +316,12 @@ public final class BackendPool implements AutoCloseable {
         Server stuck = stickTable.lookup(stickKey);
         if (stuck != null && (stuck.health.state().isCookieEligible() || config.persist)) {
           // HAProxy process_sticking_rules: a stick match is SF_DIRECT | SF_ASSIGNED, like a cookie match
-          return decision(stuck, Reason.STICK_TABLE, flags | RouteDecision.DIRECT, m, stripe);
+          return decision(stuck, Reason.STICK_TABLE, flags | RouteDecision.DIRECT, lastDate, firstDate, ticket);
         }
       }
     }
     long key = keyHash(request);
-    Server picked = balance(t, key, null, stripe);
+    Server picked = balance(t, key, null, ticket);
     if (picked == null) {
       if (statistics) {
         noServerDecisions.increment();
@@ -293,12 +329,12 @@ public final class BackendPool implements AutoCloseable {
       return RouteDecision.NO_SERVER;
     }
     Reason reason = picked.backup() ? Reason.BACKUP : key != NO_KEY ? Reason.HASHED : Reason.BALANCED;
-    if (m != null && m.status == CookieMatch.DOWN) {
+    if (cookieStatus == CookieMatch.DOWN) {
       reason = Reason.COOKIE_SERVER_DOWN;
-    } else if (m != null && m.status != CookieMatch.NONE) {
+    } else if (cookieStatus != CookieMatch.NONE) {
       reason = Reason.INVALID_COOKIE; // unknown value, bad signature, maxidle/maxlife expiry
     }
-    RouteDecision d = decision(picked, reason, flags, m, stripe);
+    RouteDecision d = decision(picked, reason, flags, lastDate, firstDate, ticket);
     if (stickKey != null) {
       stickTable.store(stickKey, picked);
     }
@@ -321,30 +357,30 @@ public final class BackendPool implements AutoCloseable {
     }
   }
 
-  private RouteDecision decision(Server server, Reason reason, int flags, @Nullable CookieMatch m, int stripe) {
+  private RouteDecision decision(Server server, Reason reason, int flags, int lastDate, int firstDate, int ticket) {
     if (statistics) {
-      server.counters.increment(stripe, reason.ordinal());
+      server.counters.increment(ticket, reason.ordinal());
     }
-    if (m == null || (m.lastDate == 0 && m.firstDate == 0)) {
-      return RouteDecision.of(server, reason, flags, 0, 0);
-    }
-    return RouteDecision.of(server, reason, flags, m.lastDate, m.firstDate);
+    return RouteDecision.of(server, reason, flags, lastDate, firstDate);
   }
 
   private static final ThreadLocal<CookieMatch> MATCH = ThreadLocal.withInitial(CookieMatch::new);
 
-  /** Reads the persistence cookie of the {@code Cookie} headers in order, within the caps; never throws. */
-  private CookieMatch matchCookies(RequestView request, RoutingTable t, long now) {
+  /**
+   * Reads the persistence cookie of the {@code Cookie} headers in order, within the caps; never throws. {@code count}
+   * and {@code first} are the view's header count and first header, already read (each header is read once).
+   */
+  private CookieMatch matchCookies(RequestView request, RoutingTable t, int count, @Nullable CharSequence first) {
     CookieMatch m = MATCH.get().reset();
     CookieStage stage = cookies;
+    if (count > config.maxCookieHeaders) {
+      return m; // past the cap: the cookie counts as absent
+    }
     try {
-      int n = request.headerCount("Cookie");
-      if (n > config.maxCookieHeaders) {
-        return m; // past the cap: the cookie counts as absent
-      }
+      long now = stage.dated() ? nowSeconds() : 0; // only maxidle and maxlife compare dates with the clock
       long bytes = 0;
-      for (int i = 0; i < n; i++) {
-        CharSequence h = request.header("Cookie", i);
+      for (int i = 0; i < count; i++) {
+        CharSequence h = i == 0 ? first : request.header("Cookie", i);
         if (h == null) {
           continue;
         }
@@ -404,19 +440,19 @@ public final class BackendPool implements AutoCloseable {
    * The balanced pick: by {@code key} when there is one (hash pools), else round robin; avoiding {@code avoid} if
    * another server is usable. Null when nothing is usable.
    */
-  private @Nullable Server balance(RoutingTable t, long key, @Nullable Server avoid, int stripe) {
+  private @Nullable Server balance(RoutingTable t, long key, @Nullable Server avoid, int ticket) {
     boolean active = t.activeUsable;
     if (key != NO_KEY) {
       return hashed(t, key, active, avoid);
     }
     if (active) {
       RoundRobin rr = t.activeRoundRobin;
-      int slot = avoid == null || avoid.backup() ? rr.next(stripe) : rr.nextAvoiding(stripe, avoid.slot());
+      int slot = avoid == null || avoid.backup() ? rr.next(ticket) : rr.nextAvoiding(ticket, avoid.slot());
       return slot < 0 ? null : t.server(slot);
     }
     if (config.allBackups) {
       RoundRobin rr = t.backupRoundRobin;
-      int slot = avoid == null || !avoid.backup() ? rr.next(stripe) : rr.nextAvoiding(stripe, avoid.slot());
+      int slot = avoid == null || !avoid.backup() ? rr.next(ticket) : rr.nextAvoiding(ticket, avoid.slot());
       return slot < 0 ? null : t.server(slot);
     }
     return firstBackup(t, avoid);
@@ -490,14 +526,14 @@ public final class BackendPool implements AutoCloseable {
         || redispatchTurn(failures)
         || (!failed.direct() && !hashing && otherActive)))
         || !server.isMember();
-    int stripe = Stripes.current();
+    int ticket = Stripes.current();
     if (!redispatch) {
       if (statistics) {
-        server.counters.increment(stripe, ServerCounters.RETRIES);
+        server.counters.increment(ticket, ServerCounters.RETRIES);
       }
       return failed;
     }
-    Server picked = balance(t, keyHash(request), server, stripe);
+    Server picked = balance(t, keyHash(request), server, ticket);
     if (picked == null) {
       if (statistics) {
         noServerDecisions.increment();
@@ -510,17 +546,17 @@ public final class BackendPool implements AutoCloseable {
       // a redispatch, and is no load-balanced connection (cum_lbconn only counts when the server changed): the
       // decision is not counted among the decisions per reason, which give lbtot
       if (statistics) {
-        server.counters.increment(stripe, ServerCounters.RETRIES);
+        server.counters.increment(ticket, ServerCounters.RETRIES);
       }
       return RouteDecision.of(picked, Reason.REDISPATCHED, flags, 0, 0);
     }
     if (statistics) {
-      server.counters.increment(stripe, ServerCounters.REDISPATCHES);
+      server.counters.increment(ticket, ServerCounters.REDISPATCHES);
     }
     if (request != null) {
       storeStick(request, picked);
     }
-    return decision(picked, Reason.REDISPATCHED, flags, null, stripe);
+    return decision(picked, Reason.REDISPATCHED, flags, 0, 0, ticket);
   }
 
   /** HAProxy: {@code redispatch_after > 0}: every N-th retry; {@code < 0}: counting from the last retry. */
@@ -589,9 +625,22 @@ public final class BackendPool implements AutoCloseable {
 
   /**
    * One {@code Cookie} header value as the backend must receive it (see {@link #editRequest}): the same instance
-   * when unchanged (allocation-free), null when the header must be dropped, else a new value. For gateways that
-   * edit headers one by one without building a list. Never throws because of the value: a {@code CharSequence} that
-   * throws is dropped (null), as {@link #editRequest} drops the cookies of a broken view.
+   * when unchanged (allocation-free), null when the header must be dropped, else a new {@code String}: with
+   * {@code indirect}, a cookie hit allocates exactly the forwarded header. For gateways that edit headers one by one
+   * without building a list. Never throws because of the value: a {@code CharSequence} that throws is dropped (null),
+   * as {@link #editRequest} drops the cookies of a broken view.
+   *
+   * <p>Cost: linear in the header's length, whatever the number of cookies removed (HAProxy's own loop moves the
+   * rest of the header for every cookie it deletes). A plain header (no double quote, no {@code ','}, no CR, LF or
+   * NUL, no blank next to a cookie's {@code '='}: what browsers send) is read with {@link String#indexOf}, a few
+   * vectorised scans plus two per cookie; any other header is edited character by character in a per-thread buffer
+   * (at most 8,192 characters are kept per thread; a longer header uses a buffer of its own).
+   *
+   * <p>The result is a {@code String}, not a view over {@code cookieHeader} that skips the removed cookies, although
+   * such a view would save the copy: a view is not {@code equal} to the {@code String} with the same characters,
+   * keeps the whole request header reachable, and moves the cost to whoever reads it (Netty 4.2 encodes every header
+   * value but an {@code AsciiString} one {@code charAt} call at a time: inlined for a {@code String}, a virtual call
+   * through the removed ranges for a view).
    *
    * @param decision the decision the request was routed with
    * @param cookieHeader one {@code Cookie} header value of the request
@@ -606,14 +655,20 @@ public final class BackendPool implements AutoCloseable {
     }
     try {
       String h = cookieHeader.toString();
-      if (CookieHeaders.hasControlCharacter(h)) {
-        h = CookieHeaders.dropCookiesWithControlCharacters(h);
-        if (h == null) {
-          return null;
-        }
+      String plain = stage.forwardPlain(h);
+      if (plain != CookieHeaders.NOT_PLAIN) {
+        return plain; // h itself when unchanged
       }
-      String fwd = stage.forwardedCookieHeader(h);
-      return fwd == h && h == cookieHeader ? cookieHeader : fwd;
+      int n = h.length();
+      char[] b = CharScratch.get(n);
+      h.getChars(0, n, b, 0);
+      if (CookieHeaders.hasControlCharacter(b, n)) {
+        String kept = CookieHeaders.dropCookiesWithControlCharacters(h);
+        return kept == null ? null : stage.forwardedCookieHeader(kept);
+      }
+      int len = stage.rewrite(b, n);
+      return len == CookieHeaders.UNCHANGED ? (h == cookieHeader ? cookieHeader : h)
+          : len == 0 ? null : new String(b, 0, len);
     } catch (RuntimeException e) {
       return null; // a value that cannot be read is not forwarded
     }

@@ -254,6 +254,12 @@ public final class Balance {
     if (len > 0 && remaining > len) {
       remaining = len;
     }
+    if (depth <= 0 && uri instanceof String s) {
+      // no depth limit: the key runs to the first '?' within the length limit; the JDK's indexOf is vectorised
+      int limit = start + remaining;
+      int query = whole ? -1 : s.indexOf('?', start);
+      return pack(start, query >= 0 && query < limit ? query : limit);
+    }
     int slashes = 0;
     int end = start;
     while (remaining-- > 0) {

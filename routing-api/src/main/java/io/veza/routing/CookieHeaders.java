@@ -215,103 +215,303 @@ final class CookieHeaders {
    * {@code http_manage_client_side_cookies}: spaces around {@code '='} are removed from every cookie; with
    * {@code stripPrefix} (prefix mode) the {@code SRV~} part of our cookie is removed; with {@code deleteOurs}
    * (insert + indirect) every occurrence of our cookie is removed together with the {@code $attributes} that
-   * follow it, using HAProxy's {@code http_del_hdr_value} delimiter rules.
+   * follow it, using HAProxy's {@code http_del_hdr_value} delimiter rules. One pass ({@link #rewrite}) over a
+   * per-thread copy of the header: O(length), whatever the number of cookies removed.
    *
-   * @return {@code header} itself (same instance) when nothing changes — the common case, allocation-free —
-   *     {@code null} when the whole header must be removed, otherwise the new value
+   * @return {@code header} itself (same instance) when nothing changes, {@code null} when the whole header must be
+   *     removed, otherwise the new value (the only allocation)
    */
   static @Nullable String forwardRequestHeader(String header, String name, boolean stripPrefix, boolean deleteOurs) {
-    if (!requestHeaderChanges(header, name, stripPrefix, deleteOurs)) {
-      return header;
+    if (!stripPrefix) {
+      String plain = forwardPlain(header, name, deleteOurs);
+      if (plain != NOT_PLAIN) {
+        return plain;
+      }
     }
-    char[] b = header.toCharArray();
-    final int hdrBeg = 0;
-    int hdrEnd = b.length;
-    int delFrom = -1;
+    int n = header.length();
+    char[] b = CharScratch.get(n);
+    header.getChars(0, n, b, 0);
+    int len = rewrite(b, n, name, stripPrefix, deleteOurs);
+    return len == UNCHANGED ? header : len == 0 ? null : new String(b, 0, len);
+  }
+
+  /** {@link #forwardPlain}: the header is not plain, {@link #rewrite} must edit it. Compared by identity. */
+  @SuppressWarnings("StringOperationCanBeSimplified") // a distinct instance: no header value is this object
+  static final String NOT_PLAIN = new String("(not plain)");
+
+  /**
+   * {@link #forwardRequestHeader} without prefix stripping, for a plain header: no double quote, no {@code ','}, no
+   * CR, LF or NUL, and every cookie {@code name=value} with a non-empty name not starting with {@code '$'} and no
+   * blank next to its first {@code '='} (so HAProxy strips nothing). Every real browser's {@code Cookie} header is
+   * plain. Returns {@link #NOT_PLAIN} for any other header, before writing anything.
+   *
+   * <p>On a plain header HAProxy's edits reduce to deleting our cookies: a run of them followed by another cookie is
+   * replaced by {@code "; "} (after the blanks before it are dropped), or by nothing at the start of the header; a
+   * run at the end is cut at its delimiter (the whole header goes when nothing else is left). The header is read with
+   * {@link String#indexOf}, which the JDK vectorises: a few scans of the whole header, then two per cookie; the kept
+   * parts are copied once, to a per-thread buffer ({@link CharScratch}), and the result is the only allocation.
+   *
+   * @return {@code header} itself when nothing changes, {@code null} when the header must be removed, the edited
+   *     value, or {@link #NOT_PLAIN}
+   */
+  static @Nullable String forwardPlain(String header, String name, boolean deleteOurs) {
+    String h = header;
+    if (h.indexOf('"') >= 0 || h.indexOf(',') >= 0 || h.indexOf('\r') >= 0 || h.indexOf('\n') >= 0
+        || h.indexOf(0) >= 0) {
+      return NOT_PLAIN;
+    }
+    int end = h.length();
+    int len = name.length();
+    char[] out = null;
+    int w = 0; // out[0, w) is written; h[keepFrom, ...) is kept but not copied yet
+    int keepFrom = 0;
+    int runFrom = -1; // where in h the run of our cookies being deleted starts (its delimiter, or 0)
     boolean preserveHdr = false;
-    boolean isFirst = true;
-    int[] from = new int[1];
-    // one view for the shared tokenizer; it sees the in-place edits of b (hdrEnd bounds every scan)
-    java.nio.CharBuffer view = java.nio.CharBuffer.wrap(b);
+    for (int s = 0; s < end; ) {
+      int attBeg = s == 0 ? 0 : s + 1;
+      char c;
+      while (attBeg < end && ((c = h.charAt(attBeg)) == ' ' || c == '\t')) {
+        attBeg++;
+      }
+      int e = h.indexOf(';', attBeg);
+      if (e < 0) {
+        e = end;
+      }
+      int equal = h.indexOf('=', attBeg);
+      if (equal < 0 || equal >= e || equal == attBeg || h.charAt(attBeg) == '$' || isSpht(h.charAt(equal - 1))
+          || (equal + 1 < end && isSpht(h.charAt(equal + 1)))) {
+        return NOT_PLAIN;
+      }
+      boolean ours = equal - attBeg == len && h.startsWith(name, attBeg);
+      if (ours) {
+        if (deleteOurs && runFrom < 0) {
+          runFrom = s;
+        }
+      } else {
+        preserveHdr = true;
+        if (runFrom >= 0) {
+          // http_del_hdr_value: the run goes; this cookie's delimiter and a space take its place (at the start of
+          // the header: nothing)
+          out = out != null ? out : CharScratch.get(end);
+          h.getChars(keepFrom, runFrom, out, w);
+          w += runFrom - keepFrom;
+          if (w > 0) {
+            while (w - 1 > 0 && isSpht(out[w - 1])) {
+              w--;
+            }
+            out[w++] = ';';
+            out[w++] = ' ';
+          }
+          keepFrom = attBeg;
+          runFrom = -1;
+        }
+      }
+      s = e;
+    }
+    if (out == null && runFrom < 0) {
+      return h;
+    }
+    int keepTo = end;
+    if (runFrom >= 0) {
+      if (!preserveHdr) {
+        return null;
+      }
+      keepTo = runFrom;
+    }
+    out = out != null ? out : CharScratch.get(end);
+    h.getChars(keepFrom, keepTo, out, w);
+    w += keepTo - keepFrom;
+    return w == 0 ? null : new String(out, 0, w);
+  }
+
+  /** {@link #rewrite}: nothing changes. */
+  static final int UNCHANGED = -1;
+
+  /**
+   * HAProxy's request-side {@code Cookie} header edits (see {@link #forwardRequestHeader}) applied in place to
+   * {@code b[0, n)} in one pass: each cookie is tokenized once and copied once, left to right, to a write position
+   * that never passes the read position (every edit removes characters: HAProxy's {@code http_del_hdr_value}
+   * writes back one delimiter and at most one space where it removed at least two characters). HAProxy's own
+   * loop moves the rest of the header with a {@code memmove} for every edit, O(length x edits); this produces the
+   * same characters in O(length): the rest of the header is the same whether it is moved after every edit or
+   * copied once, and the only edit that looks back, {@code http_del_hdr_value}'s walk back over the spaces before a
+   * deleted cookie, only removes characters already written (each written character is removed at most once).
+   *
+   * <p>Bounds: time O(n), no allocation, no recursion; {@code b} must hold at least {@code n} characters.
+   *
+   * @return {@link #UNCHANGED}, or the length of the edited header in {@code b} (0: remove the header)
+   */
+  static int rewrite(char[] b, int n, String name, boolean stripPrefix, boolean deleteOurs) {
+    int w = 0; // write position: b[0, w) is the edited header so far
+    int delFrom = -1; // write position of the delimiter before the first of a run of our cookies to delete
+    boolean preserveHdr = false;
+    boolean changed = false;
+    boolean first = true;
     int next;
-    for (int prev = hdrBeg; prev < hdrEnd; prev = next) {
-      int attBeg = skipSpht(view, isFirst ? prev : prev + 1, hdrEnd);
-      isFirst = false;
-      long nameEnd = scanName(view, attBeg, hdrEnd, true);
-      int attEnd = hi(nameEnd);
-      int equal = lo(nameEnd);
-      long value = scanValue(view, equal, hdrEnd);
-      int valBeg = hi(value);
-      next = lo(value);
-      int valEnd = trimSpht(view, valBeg, next);
-      if (attBeg < hdrEnd && b[attBeg] == '$') {
+    for (int prev = 0; prev < n; prev = next) {
+      int attBeg = skipSpht(b, first ? prev : prev + 1, n);
+      first = false;
+      int equal = attBeg;
+      int attEnd = attBeg;
+      while (equal < n) {
+        char c = b[equal];
+        if (c == '=' || c == ';' || c == ',') {
+          break;
+        }
+        equal++;
+        if (c != ' ' && c != '\t') {
+          attEnd = equal;
+        }
+      }
+      int valBeg;
+      if (equal < n && b[equal] == '=') {
+        valBeg = skipSpht(b, equal + 1, n);
+        next = cookieValueEnd(b, valBeg, n);
+      } else {
+        valBeg = equal;
+        next = equal;
+      }
+      if (attBeg < n && b[attBeg] == '$') {
+        w = copy(b, prev, next, w); // an RFC 2109 attribute: kept as it is (or deleted with the cookie before it)
         continue;
       }
       if (equal == next) {
-        // not our cookie (no '='): keep it, and flush a pending deletion before it
+        // no '=': not our cookie; kept, and a pending deletion before it is done
         preserveHdr = true;
         if (delFrom >= 0) {
-          from[0] = delFrom;
-          int delta = delHdrValue(b, hdrBeg, hdrEnd, from, prev);
-          next += delta;
-          hdrEnd += delta;
+          w = delimitAfterDeletion(b, delFrom, w, prev);
+          w = copy(b, attBeg, next, w);
           delFrom = -1;
+          changed = true;
+        } else {
+          w = copy(b, prev, next, w);
         }
         continue;
       }
-      if (attEnd != equal || valBeg > equal + 1) {
-        int strippedBefore = 0;
-        if (attEnd != equal) {
-          System.arraycopy(b, equal, b, attEnd, hdrEnd - equal);
-          strippedBefore = attEnd - equal;
-          equal += strippedBefore;
-          valBeg += strippedBefore;
-        }
-        if (valBeg > equal + 1) {
-          System.arraycopy(b, valBeg, b, equal + 1, hdrEnd + strippedBefore - valBeg);
-          int strippedAfter = (equal + 1) - valBeg;
-          valBeg += strippedAfter;
-          strippedBefore += strippedAfter;
-        }
-        valEnd += strippedBefore;
-        next += strippedBefore;
-        hdrEnd += strippedBefore;
-      }
-      boolean ours = attEnd - attBeg == name.length() && regionMatches(view, attBeg, name);
-      if (ours) {
-        int delim = valEnd;
+      // the cookie as HAProxy leaves it: spaces before and after the '=' removed
+      changed |= attEnd != equal || valBeg != equal + 1;
+      int keepFrom = valBeg;
+      if (attEnd - attBeg == name.length() && regionMatches(b, attBeg, name)) {
+        int delim = valEnd(b, valBeg, next);
         if (stripPrefix) {
-          for (delim = valBeg; delim < valEnd; delim++) {
-            if (b[delim] == '~') {
+          for (int i = valBeg; i < delim; i++) {
+            if (b[i] == '~') {
+              keepFrom = i + 1;
               break;
             }
           }
         }
-        if (stripPrefix && delim != valEnd) {
-          System.arraycopy(b, delim + 1, b, valBeg, hdrEnd - (delim + 1));
-          int delta = valBeg - (delim + 1);
-          next += delta;
-          hdrEnd += delta;
-          delFrom = -1;
+        if (keepFrom != valBeg) {
+          delFrom = -1; // prefix stripped: this cookie stays, and so do ours before it (HAProxy forgets them)
           preserveHdr = true;
+          changed = true;
         } else if (delFrom < 0 && deleteOurs) {
-          delFrom = prev;
+          delFrom = w;
         }
+        w = copyCookie(b, prev, attEnd, keepFrom, next, w);
       } else {
         preserveHdr = true;
         if (delFrom >= 0) {
-          from[0] = delFrom;
-          int delta = delHdrValue(b, hdrBeg, hdrEnd, from, prev);
-          next += delta;
-          hdrEnd += delta;
+          w = delimitAfterDeletion(b, delFrom, w, prev);
+          w = copyCookie(b, attBeg, attEnd, keepFrom, next, w);
           delFrom = -1;
+          changed = true;
+        } else {
+          w = copyCookie(b, prev, attEnd, keepFrom, next, w);
         }
       }
     }
     if (delFrom >= 0) {
-      hdrEnd = preserveHdr ? delFrom : hdrBeg;
+      w = preserveHdr ? delFrom : 0;
+      changed = true;
     }
-    return hdrEnd == hdrBeg ? null : new String(b, hdrBeg, hdrEnd - hdrBeg);
+    return changed ? w : UNCHANGED;
+  }
+
+  /** {@code b[from, to)} to the write position {@code w} (overlapping ranges are fine); the new write position. */
+  private static int copy(char[] b, int from, int to, int w) {
+    if (from != w) {
+      System.arraycopy(b, from, b, w, to - from);
+    }
+    return w + (to - from);
+  }
+
+  /** One cookie {@code b[from, attEnd) '=' b[valFrom, next)} to the write position; the new write position. */
+  private static int copyCookie(char[] b, int from, int attEnd, int valFrom, int next, int w) {
+    w = copy(b, from, attEnd, w);
+    b[w++] = '=';
+    return copy(b, valFrom, next, w);
+  }
+
+  /**
+   * HAProxy {@code http_del_hdr_value}, written forward: the cookies from the write position {@code delFrom} (the
+   * delimiter before the first deleted cookie, or 0) to {@code w} are deleted, and the cookie at {@code b[prev]}
+   * (its delimiter; its leading blanks are skipped by the caller, which copies it from its name) follows. Removing
+   * the first value eats that delimiter; otherwise the blanks written before {@code delFrom} go (but not the first
+   * character), the cookie's own delimiter takes {@code delFrom}'s place and a space follows it when the deleted
+   * stretch left room for one. Returns the write position.
+   */
+  private static int delimitAfterDeletion(char[] b, int delFrom, int w, int prev) {
+    if (delFrom == 0) {
+      return 0;
+    }
+    int p = delFrom;
+    while (p - 1 > 0 && isSpht(b[p - 1])) {
+      p--;
+    }
+    char delimiter = b[prev]; // prev >= w > p: not yet overwritten
+    b[p++] = delimiter;
+    if (p < w) { // HAProxy: prev + 1 < next after both moved past the delimiter
+      b[p++] = ' ';
+    }
+    return p;
+  }
+
+  /** {@link #trimSpht} on a char array: the value end without trailing blanks. */
+  private static int valEnd(char[] b, int valBeg, int next) {
+    while (next > valBeg && isSpht(b[next - 1])) {
+      next--;
+    }
+    return next;
+  }
+
+  private static int skipSpht(char[] b, int i, int end) {
+    while (i < end && isSpht(b[i])) {
+      i++;
+    }
+    return i;
+  }
+
+  /** {@link #cookieValueEnd(CharSequence, int, int)} on a char array. */
+  private static int cookieValueEnd(char[] h, int s, int e) {
+    boolean quoted = false;
+    boolean qdpair = false;
+    for (; s < e; s++) {
+      char c = h[s];
+      if (qdpair) {
+        qdpair = false;
+      } else if (quoted) {
+        if (c == '\\') {
+          qdpair = true;
+        } else if (c == '"') {
+          quoted = false;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',' || c == ';') {
+        return s;
+      }
+    }
+    return s;
+  }
+
+  private static boolean regionMatches(char[] b, int from, String v) {
+    for (int i = 0; i < v.length(); i++) {
+      if (b[from + i] != v.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Read-only pre-scan: whether {@link #forwardRequestHeader} would change anything. Allocation-free. */
@@ -345,37 +545,15 @@ final class CookieHeaders {
     return false;
   }
 
-  /**
-   * HAProxy {@code http_del_hdr_value}: deletes the value between the delimiters {@code from[0]} and {@code next}
-   * in {@code b[start, end)}; returns the (negative) displacement and may move {@code from[0]} back over spaces.
-   */
-  private static int delHdrValue(char[] b, int start, int end, int[] from, int next) {
-    int prev = from[0];
-    if (prev == start) {
-      // removing the first value: eat the delimiter and the spaces after it
-      if (next < end) {
-        next++;
-      }
-      while (next < end && isSpht(b[next])) {
-        next++;
-      }
-    } else {
-      while (prev - 1 > start && isSpht(b[prev - 1])) { // HAProxy relies on a non-space before; we bound it
-        prev--;
-      }
-      from[0] = prev;
-      if (next < end) {
-        b[prev++] = b[next++]; // keep the next delimiter
-        if (prev + 1 < next) {
-          b[prev++] = ' ';
-        }
-        while (next < end && isSpht(b[next])) {
-          next++;
-        }
+  /** Whether {@code b[0, n)} holds CR, LF or NUL, which must never reach a forwarded header. */
+  static boolean hasControlCharacter(char[] b, int n) {
+    for (int i = 0; i < n; i++) {
+      char c = b[i];
+      if (c < ' ' && (c == '\r' || c == '\n' || c == 0)) {
+        return true;
       }
     }
-    System.arraycopy(b, next, b, prev, end - next);
-    return prev - next;
+    return false;
   }
 
   /** Whether {@code h} holds CR, LF or NUL, which must never reach a forwarded header. */

@@ -30,6 +30,8 @@ final class CookieStage {
   /** {@code ; path=/} + domains + HttpOnly + Secure + attrs. */
   private final String pathAndAttributes;
   private final String deletion;
+  /** Whether {@link #findSingle} may stand in for {@link #match}: see there. */
+  private final boolean singleMatch;
 
   CookieStage(CookiePersistence config) {
     this.config = config;
@@ -39,6 +41,7 @@ final class CookieStage {
     this.maxIdle = config.maxIdleSeconds();
     this.maxLife = config.maxLifeSeconds();
     this.dated = maxIdle != 0 || maxLife != 0;
+    this.singleMatch = mode != CookiePersistence.Mode.PREFIX && signing == null && !name.startsWith("$");
     StringBuilder attrs = new StringBuilder();
     for (String d : config.domains()) {
       attrs.append("; domain=").append(d);
@@ -67,6 +70,16 @@ final class CookieStage {
 
   boolean nocache() {
     return config.nocache();
+  }
+
+  /** With {@code maxidle} or {@code maxlife}: only then does matching a request's cookie read the clock. */
+  boolean dated() {
+    return dated;
+  }
+
+  /** Whether {@link #findSingle} may be used instead of {@link #match} (not prefix mode, no signing). */
+  boolean singleMatch() {
+    return singleMatch;
   }
 
   /** Insert mode with {@code indirect}, or prefix mode: the forwarded Cookie headers differ from the request's. */
@@ -149,6 +162,82 @@ final class CookieStage {
       matchOccurrence(cookieHeader, CookieHeaders.valueStart(found), valEnd, index, persist, nowSeconds, m);
       found = CookieHeaders.next(cookieHeader, valEnd, name);
     }
+  }
+
+  /** {@link #findSingle}: the header holds no occurrence of our cookie. */
+  static final long NO_OCCURRENCE = CookieHeaders.NOT_FOUND;
+  /** {@link #findSingle}: the header needs {@link #match}. */
+  static final long NEEDS_MATCH = -2L;
+
+  /**
+   * The request path's shortcut for the common {@code Cookie} header (requires {@link #singleMatch()}): a
+   * {@code String} without double quotes holding at most one occurrence of our cookie, whose value has no date part.
+   * Returns the packed bounds of that value ({@link CookieHeaders#valueStart}, {@link CookieHeaders#valueEnd}),
+   * {@link #NO_OCCURRENCE}, or {@link #NEEDS_MATCH} for any other header (quotes, several occurrences, a {@code '|'}
+   * in the value). For such a value {@link #match} reads no date, checks no expiry and looks the value up once, so
+   * the caller can do that itself without the per-thread {@link CookieMatch}.
+   *
+   * <p>Why it finds exactly what {@link CookieHeaders#next} finds: without a double quote every {@code ';'} and
+   * {@code ','} ends a cookie (a value runs to the first of them, a name stops at them), so a cookie name starts
+   * exactly at the first non-blank character after a delimiter or at the first of the header. An occurrence of our
+   * name (a token: no blank, {@code '='}, {@code ';'}, {@code ','}, {@code '"'}; not starting with {@code '$'}) is a
+   * cookie of that name iff only blanks separate it from the previous delimiter (or the start) and from an
+   * {@code '='} after it. The candidates come from {@link String#indexOf(String, int)}, a vectorised search in the
+   * JDK; each is checked in O(blanks). O(length) in all. Allocation-free.
+   *
+   * @param h one {@code Cookie} header value
+   * @return packed value bounds, {@link #NO_OCCURRENCE} or {@link #NEEDS_MATCH}
+   */
+  long findSingle(String h) {
+    if (h.indexOf('"') >= 0) {
+      return NEEDS_MATCH;
+    }
+    String n = name;
+    int len = n.length();
+    int end = h.length();
+    long found = NO_OCCURRENCE;
+    int from = 0;
+    int p;
+    while ((p = h.indexOf(n, from)) >= 0) {
+      from = p + len; // no cookie name starts inside this one: its characters are tokens
+      int q = p - 1;
+      char c = 0;
+      while (q >= 0 && ((c = h.charAt(q)) == ' ' || c == '\t')) {
+        q--;
+      }
+      if (q >= 0 && c != ';' && c != ',') {
+        continue; // inside a name or a value
+      }
+      int equal = from;
+      c = 0;
+      while (equal < end && ((c = h.charAt(equal)) == ' ' || c == '\t')) {
+        equal++;
+      }
+      if (c != '=') {
+        continue; // a longer name, or no '='
+      }
+      if (found != NO_OCCURRENCE) {
+        return NEEDS_MATCH;
+      }
+      int valBeg = equal + 1;
+      while (valBeg < end && ((c = h.charAt(valBeg)) == ' ' || c == '\t')) {
+        valBeg++;
+      }
+      int next = valBeg;
+      while (next < end && (c = h.charAt(next)) != ';' && c != ',') {
+        if (c == '|') {
+          return NEEDS_MATCH;
+        }
+        next++;
+      }
+      int valEnd = next;
+      while (valEnd > valBeg && ((c = h.charAt(valEnd - 1)) == ' ' || c == '\t')) {
+        valEnd--;
+      }
+      found = ((long) valBeg << 32) | valEnd;
+      from = next;
+    }
+    return found;
   }
 
   private void matchOccurrence(CharSequence h, int valBeg, int valEnd, CookieIndex index, boolean persist,
@@ -247,6 +336,28 @@ final class CookieStage {
    */
   @Nullable String forwardedCookieHeader(String cookieHeader) {
     return CookieHeaders.forwardRequestHeader(cookieHeader, name, mode == CookiePersistence.Mode.PREFIX,
+        mode == CookiePersistence.Mode.INSERT && config.indirect());
+  }
+
+  /**
+   * {@link #forwardedCookieHeader} of a plain header ({@link CookieHeaders#forwardPlain}), or
+   * {@link CookieHeaders#NOT_PLAIN} (always in prefix mode).
+   */
+  @Nullable String forwardPlain(String cookieHeader) {
+    if (mode == CookiePersistence.Mode.PREFIX) {
+      return CookieHeaders.NOT_PLAIN;
+    }
+    return CookieHeaders.forwardPlain(cookieHeader, name, mode == CookiePersistence.Mode.INSERT && config.indirect());
+  }
+
+  /**
+   * {@link #forwardedCookieHeader} in place: {@link CookieHeaders#rewrite} of {@code b[0, n)} with this stage's
+   * edits.
+   *
+   * @return {@link CookieHeaders#UNCHANGED}, or the length of the header to forward (0: none)
+   */
+  int rewrite(char[] b, int n) {
+    return CookieHeaders.rewrite(b, n, name, mode == CookiePersistence.Mode.PREFIX,
         mode == CookiePersistence.Mode.INSERT && config.indirect());
   }
 

@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Weights are the servers' effective weights in sixteenths (so slow start's HAProxy steps are exact), divided by
  * their gcd {@code G}; the period is {@code P = sum(w) / G} picks and every period gives each server exactly
- * {@code w_s / G} of them. Each thread walks the period from its own position ({@link Stripes}): one compare-and-set
- * on a line no other thread writes.
+ * {@code w_s / G} of them. Each thread walks the period from its own position ({@link Stripes}): a plain load and
+ * store for the thread that owns its stripe (the common case: a gateway's event-loop threads), a compare-and-set for
+ * the others, on a line no other stripe writes.
  *
  * <p><b>Small periods</b> ({@code P <= }{@value #FLAT_LIMIT}, every pool of ordinary size): the period is laid out
  * once per routing table as Webster's (Sainte-Lague) sequence: server {@code s}'s {@code j}-th pick of the period
@@ -39,15 +40,22 @@ final class RoundRobin {
   private static final double PHI = (1 + Math.sqrt(5)) / 2;
   /** Longs between two stripes' positions: 128 bytes, so that no two stripes share a cache line. */
   private static final int PAD = 16;
+  /** Offset of a stripe's shared position from its owner's: 64 bytes, another cache line. */
+  private static final int SHARED = 8;
 
-  /** Positions, one per stripe; shared by every schedule of one pool so that a change does not restart them. */
+  /**
+   * Positions, two per stripe: the owner's (written by the stripe's owner thread only, with a plain load and store)
+   * and the shared one (every other thread of the stripe, with a compare-and-set). Shared by every schedule of one
+   * pool so that a change does not restart them.
+   */
   static final class Positions {
     private final AtomicLongArray cells = new AtomicLongArray(Stripes.COUNT * PAD);
 
     Positions() {
       // stripes start apart so that the first picks of different threads spread
       for (int i = 0; i < Stripes.COUNT; i++) {
-        cells.set(i * PAD, (long) i * 0x9E3779B9L);
+        cells.set(i * PAD + SHARED, (long) i * 0x9E3779B9L); // stripe 0's shared position starts the period
+        cells.set(i * PAD, (long) (i + Stripes.COUNT) * 0x9E3779B9L);
       }
     }
   }
@@ -196,12 +204,24 @@ final class RoundRobin {
     return weights;
   }
 
-  /** The calling stripe's next position in {@code [0, length)}; requires {@code length > 0}. */
-  private long nextPosition(int stripe) {
+  /**
+   * The calling thread's next position in {@code [0, length)}; requires {@code length > 0}. The stripe's owner
+   * advances its own position with a plain load and store (it is the only writer); other threads share the
+   * stripe's second position through a compare-and-set.
+   */
+  private long nextPosition(int ticket) {
     AtomicLongArray cells = positions.cells;
-    int cell = stripe * PAD;
+    int cell = Stripes.stripe(ticket) * PAD;
     long w = length;
     long g = step;
+    if (Stripes.owned(ticket)) {
+      long p = cells.getOpaque(cell);
+      long q = p < w && p >= 0 ? p : Math.floorMod(p, w);
+      long next = q + g;
+      cells.setOpaque(cell, next >= w ? next - w : next);
+      return q;
+    }
+    cell += SHARED;
     for (int attempt = 0; attempt < 4; attempt++) {
       long p = cells.get(cell);
       long q = p < w && p >= 0 ? p : Math.floorMod(p, w);
@@ -213,16 +233,20 @@ final class RoundRobin {
         return q;
       }
     }
-    // another thread shares this stripe and keeps winning: take a position anyway (a repeat is harmless)
+    // other threads share this stripe and keep winning: take a position anyway (a repeat is harmless)
     return Math.floorMod(cells.getAndAdd(cell, g), w);
   }
 
-  /** The next slot, or -1 if no slot has a weight. */
-  int next(int stripe) {
+  /**
+   * The next slot, or -1 if no slot has a weight.
+   *
+   * @param ticket the calling thread's {@link Stripes#current()} ticket (a bare stripe uses its shared position)
+   */
+  int next(int ticket) {
     if (length == 0) {
       return -1;
     }
-    long p = nextPosition(stripe);
+    long p = nextPosition(ticket);
     int[] s = schedule;
     return s != null ? s[(int) p] : weights.find(p);
   }
@@ -232,8 +256,8 @@ final class RoundRobin {
    * {@code srvtoavoid} is a preference). When the pick lands on {@code avoid}, the slot whose interval follows
    * {@code avoid}'s on the weight line is taken instead: O(log n).
    */
-  int nextAvoiding(int stripe, int avoid) {
-    int slot = next(stripe);
+  int nextAvoiding(int ticket, int avoid) {
+    int slot = next(ticket);
     if (slot != avoid || slot < 0) {
       return slot;
     }

@@ -8,11 +8,11 @@ import java.lang.invoke.VarHandle;
  * server do not share a written cache line, with no allocation. Each stripe has two sets of cells:
  *
  * <ul>
- *   <li>single-writer cells, written only by the stripe's owner thread ({@link Stripes#owns}: the first thread of the
- *       stripe, for the life of the JVM) with a plain increment (an opaque load and store, no lock prefix): the common
- *       case of a gateway's fixed event-loop threads;
- *   <li>atomic cells for every other thread that maps to the stripe (a hash collision, or threads that come and
- *       go): one atomic add.
+ *   <li>single-writer cells, written only by the stripe's owner thread (the first thread that claimed the
+ *       stripe, for the life of the JVM: {@link Stripes#current}) with a plain increment (an opaque load and
+ *       store, no lock prefix): the common case of a gateway's fixed event-loop threads;
+ *   <li>atomic cells for every other thread that maps to the stripe (more routing threads than stripes, or
+ *       threads that come and go): one atomic add.
  * </ul>
  *
  * <p>Exact: an owner cell has exactly one writer ever, so its read-modify-write cannot lose an increment; the
@@ -43,9 +43,15 @@ final class ServerCounters {
 
   private final long[] cells = new long[2 * Stripes.COUNT * STRIDE];
 
-  void increment(int stripe, int field) {
-    int i = stripe * STRIDE + field;
-    if (Stripes.owns(stripe)) {
+  /**
+   * Adds one to {@code field}.
+   *
+   * @param ticket the calling thread's {@link Stripes#current()} ticket
+   * @param field the counter
+   */
+  void increment(int ticket, int field) {
+    int i = Stripes.stripe(ticket) * STRIDE + field;
+    if (Stripes.owned(ticket)) {
       CELLS.setOpaque(cells, i, (long) CELLS.getOpaque(cells, i) + 1L); // single writer: no lock prefix needed
     } else {
       CELLS.getAndAdd(cells, SHARED + i, 1L);

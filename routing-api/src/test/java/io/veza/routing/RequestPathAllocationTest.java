@@ -2,6 +2,7 @@ package io.veza.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.veza.routing.RouteDecision.Reason;
 import io.veza.routing.health.testing.AllocationMeter;
@@ -10,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The request path allocates nothing on its common paths (DESIGN principle 1; JMH with -prof gc is the benchmark,
  * this is the unit-level guard): route() for an undated cookie hit, a balanced and a hashed request; the request and
- * response phases when nothing changes; the cookie scanners on a header that stays unchanged. Measured with the
+ * response phases when nothing changes; the cookie scanners on a header that stays unchanged; and forwarding the
+ * {@code Cookie} header of a cookie hit under {@code indirect}, which allocates the forwarded header and nothing else.
+ * Measured with the
  * per-thread allocation counter ({@link AllocationMeter}: 0 allocations in 65,536 calls after warm-up, with a
  * control that a copying call is caught).
  */
@@ -54,6 +57,30 @@ class RequestPathAllocationTest {
     AllocationMeter.assertAllocationFree("editResponse, nothing to edit", () -> api.editResponse(pinned, response));
     AllocationMeter.assertAllocationFree("forwardCookieHeader, unchanged",
         () -> api.forwardCookieHeader(pinned, unchanged));
+  }
+
+  /** Keeps measured results reachable, so that the JIT cannot drop the allocations being measured. */
+  static volatile Object sink;
+
+  @Test
+  void aCookieHitAndItsForwardedHeaderAllocateOnlyThatHeader() {
+    BackendPool api = apiPool();
+    String header = "lang=fr; SERVERID=s3; theme=dark";
+    TestRequest hit = TestRequest.withCookie(header);
+    RouteDecision pinned = api.route(hit);
+    assertEquals(Reason.PERSISTED, pinned.reason());
+    String forwarded = "lang=fr; theme=dark";
+    assertEquals(forwarded, api.forwardCookieHeader(pinned, header));
+    char[] chars = forwarded.toCharArray();
+    // what the forwarded header itself costs on this JVM (String + its array, whatever the object layout)
+    long header1 = AllocationMeter.allocatedBy(() -> sink = new String(chars, 0, chars.length));
+    long ours = AllocationMeter.allocatedBy(() -> sink = api.forwardCookieHeader(api.route(hit), header));
+    assertTrue(header1 > AllocationMeter.BOUND_BYTES, "the control allocates: " + header1);
+    assertTrue(ours <= header1 + AllocationMeter.BOUND_BYTES, () -> "route + forwardCookieHeader allocated " + ours
+        + " bytes in " + AllocationMeter.CALLS + " calls, the forwarded headers alone " + header1);
+    TestRequest plain = TestRequest.withCookie("lang=fr; theme=dark");
+    AllocationMeter.assertAllocationFree("route + forwardCookieHeader, no persistence cookie",
+        () -> sink = api.forwardCookieHeader(api.route(plain), "lang=fr; theme=dark"));
   }
 
   @Test

@@ -129,6 +129,35 @@ class RoundRobinProperties {
     assertExactPeriod(rr, t, slots, warmup);
   }
 
+  /**
+   * A stripe's owner walks its own position (plain load and store) and the other threads of the stripe the shared
+   * one: both walks are exact per period, and they do not disturb each other.
+   */
+  @Property(tries = 200, seed = "5109")
+  void ownerAndSharedPositionsAreBothExact(
+      @ForAll @Size(min = 1, max = 16) List<@IntRange(min = 1, max = 64) Integer> w,
+      @ForAll @IntRange(min = 0, max = 63) int anyStripe, @ForAll @IntRange(min = 0, max = 3000) int warmup) {
+    int[] slots = new int[w.size()];
+    WeightTree t = tree(w, slots);
+    RoundRobin rr = new RoundRobin(t, new RoundRobin.Positions());
+    int stripe = anyStripe % Stripes.COUNT;
+    int owner = stripe | Stripes.OWNED;
+    for (int k = 0; k < warmup; k++) {
+      rr.next(k % 3 == 0 ? stripe : owner);
+    }
+    long p = period(t);
+    Map<Integer, Long> owned = new HashMap<>();
+    Map<Integer, Long> shared = new HashMap<>();
+    for (long k = 0; k < p; k++) {
+      owned.merge(rr.next(owner), 1L, Long::sum);
+      shared.merge(rr.next(stripe), 1L, Long::sum);
+    }
+    for (int slot : slots) {
+      assertEquals(t.weight(slot) / t.gcd(), owned.getOrDefault(slot, 0L), "owner's period, slot " + slot);
+      assertEquals(t.weight(slot) / t.gcd(), shared.getOrDefault(slot, 0L), "shared period, slot " + slot);
+    }
+  }
+
   @Property(tries = 300, seed = "5103")
   void flatScheduleStaysCloseToExactSharesInEveryPrefixAndWindow(
       @ForAll @Size(min = 1, max = 16) List<@IntRange(min = 1, max = 200) Integer> w) {

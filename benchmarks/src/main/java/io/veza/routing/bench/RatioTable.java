@@ -23,7 +23,9 @@ import org.openjdk.jmh.results.RunResult;
  *   <li>{@link CompareLookupBenchmark}: every algorithm against {@code veza} at the same n;</li>
  *   <li>benchmarks with a {@code statistics} parameter ({@link StatisticsBenchmark}): the counted case against
  *       the {@code statistics = false} case of the same method and other parameters, as
- *       {@code time / time without statistics}.</li>
+ *       {@code time / time without statistics};</li>
+ *   <li>declared {@link Comparison}s ({@link RouteBenchmark#COMPARISONS}): one method's time over another's with
+ *       the same parameters, with the difference in time and the target, in a table of their own.</li>
  * </ul>
  * The ratio's error combines the two scores' JMH error bars (99.9 % confidence half-widths) in quadrature of
  * relative errors, a first-order approximation. {@code B/op} is {@code gc.alloc.rate.norm} when the run used
@@ -46,6 +48,53 @@ public final class RatioTable {
 
   /** One line of a ratio table. */
   record Line(Case subject, Case baseline, double ratio, double ratioError) {}
+
+  /**
+   * A declared ratio between two methods of one benchmark class, measured with the same parameters:
+   * {@code numerator time / denominator time}, and the difference {@code numerator - denominator}.
+   *
+   * @param benchmark the benchmark class's simple name
+   * @param numerator the method whose time is divided
+   * @param denominator the method whose time divides
+   * @param label what the ratio means
+   * @param target the goal, as text (empty: none)
+   */
+  record Comparison(String benchmark, String numerator, String denominator, String label, String target) {}
+
+  /** Every declared comparison. */
+  static final List<Comparison> COMPARISONS = List.copyOf(RouteBenchmark.COMPARISONS);
+
+  /** One line of the comparison table. */
+  record ComparisonLine(Comparison comparison, Case numerator, Case denominator, double ratio, double ratioError,
+      double difference, double differenceError) {}
+
+  /** The declared comparisons whose two cases are both in {@code results}, per parameter combination. */
+  static List<ComparisonLine> comparisons(Collection<RunResult> results) {
+    List<Case> cases = new ArrayList<>();
+    for (RunResult r : results) {
+      cases.add(toCase(r));
+    }
+    List<ComparisonLine> out = new ArrayList<>();
+    for (Comparison cmp : COMPARISONS) {
+      for (Case num : cases) {
+        if (!num.benchmark().equals(cmp.benchmark()) || !num.method().equals(cmp.numerator())) {
+          continue;
+        }
+        Case den = find(cases, cmp.benchmark(), cmp.denominator(), num.params());
+        if (den == null) {
+          continue;
+        }
+        double ratio = num.score() / den.score();
+        double relN = finiteOrZero(num.error() / num.score());
+        double relD = finiteOrZero(den.error() / den.score());
+        double eN = finiteOrZero(num.error());
+        double eD = finiteOrZero(den.error());
+        out.add(new ComparisonLine(cmp, num, den, ratio, ratio * Math.sqrt(relN * relN + relD * relD),
+            num.score() - den.score(), Math.sqrt(eN * eN + eD * eD)));
+      }
+    }
+    return out;
+  }
 
   static Case toCase(RunResult result) {
     BenchmarkParams params = result.getParams();
@@ -150,6 +199,19 @@ public final class RatioTable {
           caseText, vsText, !peerOverOurs ? "" : c.method().startsWith("veza") ? "variant/ours " : "peer/ours ",
           l.ratio(), l.ratioError(),
           bytes(c.bytesPerOp()), bytes(b.bytesPerOp())));
+    }
+    List<ComparisonLine> declared = comparisons(results);
+    if (!declared.isEmpty()) {
+      sb.append("\n| comparison | params | ratio | ± | difference | ± | target | B/op (numerator) "
+          + "| B/op (denominator) |\n");
+      sb.append("|---|---|---:|---:|---:|---:|---|---:|---:|\n");
+      for (ComparisonLine l : declared) {
+        sb.append(String.format(Locale.ROOT, "| %s (%s / %s) | %s | %.2f | %.2f | %+.1f %s | %.1f | %s | %s | %s |%n",
+            l.comparison().label(), l.comparison().numerator(), l.comparison().denominator(),
+            l.numerator().paramsText(), l.ratio(), l.ratioError(), l.difference(), l.numerator().unit(),
+            l.differenceError(), l.comparison().target(), bytes(l.numerator().bytesPerOp()),
+            bytes(l.denominator().bytesPerOp())));
+      }
     }
     sb.append("\n| benchmark | method | params | score | ± | unit | B/op |\n");
     sb.append("|---|---|---|---:|---:|---|---:|\n");

@@ -120,4 +120,20 @@ class BenchmarkSmokeTest {
     String table = RatioTable.markdown(results);
     assertTrue(table.contains("| TrackIdBenchmark | guava n=1000 | veza |"), table);
   }
+
+  @Test
+  void everyDeclaredComparisonFindsBothCasesForEveryParameterCombination() throws ClassNotFoundException {
+    List<RatioTable.ComparisonLine> lines = RatioTable.comparisons(results);
+    Map<String, Integer> cases = expectedCases();
+    for (RatioTable.Comparison c : RatioTable.COMPARISONS) {
+      String numerator = "io.veza.routing.bench." + c.benchmark() + "." + c.numerator();
+      assertTrue(cases.containsKey(numerator), () -> "no benchmark " + numerator);
+      long found = lines.stream().filter(l -> l.comparison().equals(c)).count();
+      assertEquals((long) cases.get(numerator), found, () -> "lines of " + c);
+    }
+    for (RatioTable.ComparisonLine l : lines) {
+      assertTrue(Double.isFinite(l.ratio()) && l.ratio() > 0, l::toString);
+    }
+    assertTrue(RatioTable.markdown(results).contains("| comparison | params | ratio |"));
+  }
 }
