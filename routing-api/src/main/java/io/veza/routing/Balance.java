@@ -56,7 +56,11 @@ public final class Balance {
     this.keyFunction = keyFunction;
   }
 
-  /** {@code balance roundrobin}: smooth weighted round robin over effective weights (the default). */
+  /**
+   * {@code balance roundrobin}: smooth weighted round robin over effective weights (the default).
+   *
+   * @return the round-robin mode (a shared instance)
+   */
   public static Balance roundRobin() {
     return ROUND_ROBIN;
   }
@@ -64,6 +68,8 @@ public final class Balance {
   /**
    * {@code balance uri}: hashes the request-target up to (excluding) the first {@code ?}. Refine with
    * {@link #whole()}, {@link #len(int)}, {@link #depth(int)} and {@link #pathOnly()}.
+   *
+   * @return a new URI-hashing mode with no length or depth limit
    */
   public static Balance uri() {
     return new Balance(Kind.URI, null, 0, 0, false, false, null);
@@ -74,6 +80,8 @@ public final class Balance {
    * {@code name} (case-insensitive), trimmed of spaces and tabs; a request without the header is balanced by
    * round robin.
    *
+   * @param name the header name, an HTTP token (for example {@code "X-Track-Id"})
+   * @return a new header-hashing mode
    * @throws IllegalArgumentException if {@code name} is not an HTTP token
    */
   public static Balance header(String name) {
@@ -88,6 +96,8 @@ public final class Balance {
    * request-target (an empty value is hashed as empty). Parameters are searched after the first {@code ?}. A
    * request without the parameter is balanced by round robin.
    *
+   * @param name the query parameter name, matched exactly and case-sensitively
+   * @return a new query-parameter-hashing mode
    * @throws IllegalArgumentException if {@code name} is empty
    */
   public static Balance queryParam(String name) {
@@ -104,6 +114,8 @@ public final class Balance {
    * {@code pathSegment(1)} hashes the track id. Absolute-form targets are reduced to their path first. A
    * request whose path has fewer segments, or whose segment is empty, is balanced by round robin.
    *
+   * @param index the 0-based index of the path segment to hash; 0 is the segment right after the first {@code /}
+   * @return a new path-segment-hashing mode
    * @throws IllegalArgumentException if {@code index < 0}
    */
   public static Balance pathSegment(int index) {
@@ -118,6 +130,9 @@ public final class Balance {
    * function, means "no key" and the request is balanced by round robin. The function runs on every request:
    * return a view over the request's own characters (or a cached string) to keep routing allocation-free, or use
    * {@link #pathSegment(int)} and friends, which never allocate.
+   *
+   * @param key the function that extracts the key from a request; it may return {@code null} for "no key"
+   * @return a new mode that hashes the function's result
    */
   public static Balance key(Function<? super RequestView, ? extends CharSequence> key) {
     Objects.requireNonNull(key, "key");
@@ -127,6 +142,8 @@ public final class Balance {
   /**
    * {@code len N} (URI hashing only): only the first {@code n} characters of the request-target are considered.
    *
+   * @param n how many characters of the request-target the key has at most, &gt; 0
+   * @return a new mode equal to this one with the length limit {@code n}
    * @throws IllegalArgumentException if {@code n <= 0}
    * @throws IllegalStateException if this is not {@link #uri()}
    */
@@ -143,6 +160,8 @@ public final class Balance {
    * request-target, so {@code depth 2} hashes {@code /a/b} of {@code /a/b/c}. Combined with {@link #len(int)},
    * whichever limit is reached first ends the key.
    *
+   * @param n how many {@code /}-separated levels of the path the key has at most, &gt; 0
+   * @return a new mode equal to this one with the depth limit {@code n}
    * @throws IllegalArgumentException if {@code n <= 0}
    * @throws IllegalStateException if this is not {@link #uri()}
    */
@@ -157,6 +176,7 @@ public final class Balance {
   /**
    * {@code whole} (URI hashing only): the query string is part of the key ({@code ?} no longer ends it).
    *
+   * @return a new mode equal to this one that also hashes the query string
    * @throws IllegalStateException if this is not {@link #uri()}
    */
   public Balance whole() {
@@ -169,6 +189,7 @@ public final class Balance {
    * ({@code http://host/p}) hashes like its origin form ({@code /p}) and HTTP/1 and HTTP/2 agree; a target
    * without a path (authority form, {@code *}) hashes as empty.
    *
+   * @return a new mode equal to this one that hashes from the start of the path
    * @throws IllegalStateException if this is not {@link #uri()}
    */
   public Balance pathOnly() {
@@ -176,7 +197,11 @@ public final class Balance {
     return new Balance(kind, name, len, depth, whole, true, null);
   }
 
-  /** Whether this mode hashes a request key (every mode but round robin). */
+  /**
+   * Whether this mode hashes a request key (every mode but round robin).
+   *
+   * @return {@code false} for {@link #roundRobin()}, {@code true} for every hash mode
+   */
   public boolean isHash() {
     return kind != Kind.ROUND_ROBIN;
   }

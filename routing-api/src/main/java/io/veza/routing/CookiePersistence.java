@@ -83,22 +83,42 @@ public final class CookiePersistence {
     this.signing = b.signing;
   }
 
-  /** HAProxy {@code cookie NAME insert}: the router issues the cookie. */
+  /**
+   * HAProxy {@code cookie NAME insert}: the router issues the cookie.
+   *
+   * @param name the cookie name, an RFC 6265 token not starting with {@code $} (checked by {@link Builder#build()})
+   * @return a new builder in insert mode
+   */
   public static Builder insert(String name) {
     return new Builder(name).mode(Mode.INSERT);
   }
 
-  /** HAProxy {@code cookie NAME rewrite}: the backend issues the cookie, the router rewrites its value. */
+  /**
+   * HAProxy {@code cookie NAME rewrite}: the backend issues the cookie, the router rewrites its value.
+   *
+   * @param name the cookie name, an RFC 6265 token not starting with {@code $} (checked by {@link Builder#build()})
+   * @return a new builder in rewrite mode
+   */
   public static Builder rewrite(String name) {
     return new Builder(name).mode(Mode.REWRITE);
   }
 
-  /** HAProxy {@code cookie NAME prefix}: the backend's cookie value is prefixed with {@code SRV~}. */
+  /**
+   * HAProxy {@code cookie NAME prefix}: the backend's cookie value is prefixed with {@code SRV~}.
+   *
+   * @param name the cookie name, an RFC 6265 token not starting with {@code $} (checked by {@link Builder#build()})
+   * @return a new builder in prefix mode
+   */
   public static Builder prefix(String name) {
     return new Builder(name).mode(Mode.PREFIX);
   }
 
-  /** HAProxy {@code cookie NAME} without a mode: the cookie is only read. */
+  /**
+   * HAProxy {@code cookie NAME} without a mode: the cookie is only read.
+   *
+   * @param name the cookie name, an RFC 6265 token not starting with {@code $} (checked by {@link Builder#build()})
+   * @return a new builder in passive mode
+   */
   public static Builder passive(String name) {
     return new Builder(name);
   }
@@ -190,17 +210,30 @@ public final class CookiePersistence {
     return args.get(i);
   }
 
-  /** The cookie name, e.g. {@code SERVERID}. */
+  /**
+   * The cookie name, e.g. {@code SERVERID}.
+   *
+   * @return the name, an RFC 6265 token
+   */
   public String name() {
     return name;
   }
 
-  /** Who writes the cookie. */
+  /**
+   * Who writes the cookie.
+   *
+   * @return the mode, {@link Mode#PASSIVE} when the line has no mode keyword
+   */
   public Mode mode() {
     return mode;
   }
 
-  /** HAProxy {@code indirect}. */
+  /**
+   * HAProxy {@code indirect}: the cookie is not forwarded to the backend (insert mode) and not re-sent to a client
+   * that already holds a valid one.
+   *
+   * @return whether {@code indirect} is set
+   */
   public boolean indirect() {
     return indirect;
   }
@@ -208,62 +241,111 @@ public final class CookiePersistence {
   /**
    * HAProxy {@code nocache}: a response carrying an inserted cookie gets {@code Cache-Control: private} when it is
    * otherwise cacheable (HAProxy's rules, see {@link BackendPool#editResponse}).
+   *
+   * @return whether {@code nocache} is set
    */
   public boolean nocache() {
     return nocache;
   }
 
-  /** HAProxy {@code postonly}: insert the cookie only in responses to POST requests. */
+  /**
+   * HAProxy {@code postonly}: insert the cookie only in responses to POST requests.
+   *
+   * @return whether {@code postonly} is set
+   */
   public boolean postonly() {
     return postonly;
   }
 
-  /** HAProxy {@code preserve}: a backend's own {@code Set-Cookie} of this name is left untouched. */
+  /**
+   * HAProxy {@code preserve}: a backend's own {@code Set-Cookie} of this name is left untouched.
+   *
+   * @return whether {@code preserve} is set
+   */
   public boolean preserve() {
     return preserve;
   }
 
-  /** HAProxy {@code httponly}. */
+  /**
+   * HAProxy {@code httponly}: an inserted cookie carries the {@code HttpOnly} attribute.
+   *
+   * @return whether {@code httponly} is set
+   */
   public boolean httpOnly() {
     return httpOnly;
   }
 
-  /** HAProxy {@code secure}. */
+  /**
+   * HAProxy {@code secure}: an inserted cookie carries the {@code Secure} attribute.
+   *
+   * @return whether {@code secure} is set
+   */
   public boolean secure() {
     return secure;
   }
 
-  /** HAProxy {@code domain}, in declaration order. */
+  /**
+   * HAProxy {@code domain}, in declaration order.
+   *
+   * @return the domains, each written as {@code ; domain=D} on an inserted cookie; an unmodifiable list, empty when
+   *     none
+   */
   public List<String> domains() {
     return domains;
   }
 
-  /** HAProxy {@code maxidle} in seconds, 0 when unset. */
+  /**
+   * HAProxy {@code maxidle} in seconds, 0 when unset.
+   *
+   * @return how long a cookie may go unused before it is ignored, in seconds; 0 when unset
+   */
   public int maxIdleSeconds() {
     return maxIdleSeconds;
   }
 
-  /** HAProxy {@code maxlife} in seconds, 0 when unset. */
+  /**
+   * HAProxy {@code maxlife} in seconds, 0 when unset.
+   *
+   * @return how long after it was first issued a cookie is ignored, in seconds; 0 when unset
+   */
   public int maxLifeSeconds() {
     return maxLifeSeconds;
   }
 
-  /** HAProxy {@code dynamic}. */
+  /**
+   * HAProxy {@code dynamic}: servers without an explicit cookie value get one computed from the dynamic key and
+   * their address.
+   *
+   * @return whether {@code dynamic} is set
+   */
   public boolean dynamic() {
     return dynamic;
   }
 
-  /** Whether a {@code dynamic-cookie-key} is configured (the key itself is not exposed). */
+  /**
+   * Whether a {@code dynamic-cookie-key} is configured (the key itself is not exposed).
+   *
+   * @return {@code true} if {@link Builder#dynamicKey(String)} was called
+   */
   public boolean hasDynamicKey() {
     return dynamicKey != null;
   }
 
-  /** HAProxy {@code attr}, in declaration order. */
+  /**
+   * HAProxy {@code attr}, in declaration order.
+   *
+   * @return the attributes appended to an inserted cookie (for example {@code SameSite=Lax}); an unmodifiable
+   *     list, empty when none
+   */
   public List<String> attrs() {
     return attrs;
   }
 
-  /** The signing configuration, if cookies are signed. */
+  /**
+   * The signing configuration, if cookies are signed.
+   *
+   * @return the signing keys, or empty when cookie values are not signed
+   */
   public Optional<CookieSigning> signing() {
     return Optional.ofNullable(signing);
   }
@@ -368,67 +450,119 @@ public final class CookiePersistence {
      * HAProxy {@code indirect}: the client's cookie is not re-sent to a client that already holds a valid one; in
      * insert mode the cookie is removed from requests forwarded to the backend; a backend's own {@code Set-Cookie}
      * of that name on a direct (cookie-routed) request is removed unless {@code preserve}.
+     *
+     * @return this builder
      */
     public Builder indirect() {
       indirect = true;
       return this;
     }
 
-    /** HAProxy {@code nocache}. */
+    /**
+     * HAProxy {@code nocache}: a response that carries an inserted cookie also gets {@code Cache-Control: private},
+     * so that a shared cache does not hand one client's cookie to others.
+     *
+     * @return this builder
+     */
     public Builder nocache() {
       nocache = true;
       return this;
     }
 
-    /** HAProxy {@code postonly}. */
+    /**
+     * HAProxy {@code postonly}: the cookie is inserted only in responses to POST requests.
+     *
+     * @return this builder
+     */
     public Builder postonly() {
       postonly = true;
       return this;
     }
 
-    /** HAProxy {@code preserve} (requires insert or indirect). */
+    /**
+     * HAProxy {@code preserve} (requires insert or indirect, checked by {@link #build()}): a backend's own
+     * {@code Set-Cookie} of this name is passed through untouched.
+     *
+     * @return this builder
+     */
     public Builder preserve() {
       preserve = true;
       return this;
     }
 
-    /** HAProxy {@code httponly}. */
+    /**
+     * HAProxy {@code httponly}: an inserted cookie carries the {@code HttpOnly} attribute.
+     *
+     * @return this builder
+     */
     public Builder httpOnly() {
       httpOnly = true;
       return this;
     }
 
-    /** HAProxy {@code secure}. */
+    /**
+     * HAProxy {@code secure}: an inserted cookie carries the {@code Secure} attribute.
+     *
+     * @return this builder
+     */
     public Builder secure() {
       secure = true;
       return this;
     }
 
-    /** HAProxy {@code domain}; repeatable, each adds {@code ; domain=D}. */
+    /**
+     * HAProxy {@code domain}; repeatable, each adds {@code ; domain=D}.
+     *
+     * @param domain a domain of characters {@code [A-Za-z0-9_.-]}, non-empty (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder domain(String domain) {
       domains.add(Objects.requireNonNull(domain, "domain"));
       return this;
     }
 
-    /** HAProxy {@code maxidle}, in seconds (1 .. 2^31-1); insert mode only. */
+    /**
+     * HAProxy {@code maxidle}, in seconds (1 .. 2^31-1); insert mode only.
+     *
+     * @param seconds how long a cookie may go unused before it is ignored, &gt; 0
+     * @return this builder
+     * @throws IllegalArgumentException if {@code seconds <= 0}
+     */
     public Builder maxIdleSeconds(int seconds) {
       maxIdleSeconds = checkTime("maxidle", seconds);
       return this;
     }
 
-    /** HAProxy {@code maxlife}, in seconds (1 .. 2^31-1); insert mode only. */
+    /**
+     * HAProxy {@code maxlife}, in seconds (1 .. 2^31-1); insert mode only.
+     *
+     * @param seconds how long after it was first issued a cookie is ignored, &gt; 0
+     * @return this builder
+     * @throws IllegalArgumentException if {@code seconds <= 0}
+     */
     public Builder maxLifeSeconds(int seconds) {
       maxLifeSeconds = checkTime("maxlife", seconds);
       return this;
     }
 
-    /** HAProxy {@code dynamic}: servers without an explicit cookie value get an XXH64 value. */
+    /**
+     * HAProxy {@code dynamic}: servers without an explicit cookie value get an XXH64 value (needs
+     * {@link #dynamicKey(String)}, checked by {@link #build()}).
+     *
+     * @return this builder
+     */
     public Builder dynamic() {
       dynamic = true;
       return this;
     }
 
-    /** HAProxy {@code dynamic-cookie-key}. */
+    /**
+     * HAProxy {@code dynamic-cookie-key}: the secret hashed with a server's address into its dynamic cookie value.
+     *
+     * @param key the key, non-empty; the same on every gateway so that they agree on the values
+     * @return this builder
+     * @throws IllegalArgumentException if {@code key} is empty
+     */
     public Builder dynamicKey(String key) {
       Objects.requireNonNull(key, "dynamicKey");
       if (key.isEmpty()) {
@@ -438,13 +572,25 @@ public final class CookiePersistence {
       return this;
     }
 
-    /** HAProxy {@code attr}, e.g. {@code SameSite=Lax}; repeatable, appended last as {@code ; V}. */
+    /**
+     * HAProxy {@code attr}, e.g. {@code SameSite=Lax}; repeatable, appended last as {@code ; V}.
+     *
+     * @param value the attribute as written in {@code Set-Cookie}: non-empty, Latin-1, no control character and no
+     *     {@code ;} (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder attr(String value) {
       attrs.add(Objects.requireNonNull(value, "attr"));
       return this;
     }
 
-    /** Opt-in signed cookies (beyond HAProxy). */
+    /**
+     * Opt-in signed cookies (beyond HAProxy): the value carries an HMAC so that a client cannot pin itself to a
+     * server of its choosing. Needs a mode that writes the value (checked by {@link #build()}).
+     *
+     * @param signing the keys that sign and verify cookie values
+     * @return this builder
+     */
     public Builder signed(CookieSigning signing) {
       this.signing = Objects.requireNonNull(signing, "signing");
       return this;
@@ -457,7 +603,15 @@ public final class CookiePersistence {
       return seconds;
     }
 
-    /** Validates and builds. */
+    /**
+     * Validates and builds.
+     *
+     * @return the immutable cookie persistence
+     * @throws IllegalArgumentException naming the field and the value: a name that is not an RFC 6265 token or
+     *     starts with {@code $}, several modes, {@code rewrite} with {@code indirect}, {@code preserve} without
+     *     {@code insert} or {@code indirect}, an invalid {@code domain} or {@code attr}, {@code maxidle} or
+     *     {@code maxlife} without {@code insert}, {@code dynamic} without a key, signing in passive mode
+     */
     public CookiePersistence build() {
       if (name.isEmpty()) {
         throw new IllegalArgumentException("cookie name must be an RFC 6265 token, was \"\"");

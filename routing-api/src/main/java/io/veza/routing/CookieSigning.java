@@ -59,6 +59,11 @@ public final class CookieSigning {
   /**
    * HMAC-SHA256 signing with {@code currentKey} (at least {@value #MIN_KEY_BYTES} bytes; copied). Every gateway
    * instance of a pool must share the key.
+   *
+   * @param currentKey the secret that signs new cookies and verifies presented ones, at least
+   *     {@value #MIN_KEY_BYTES} bytes; copied, so later changes to the array have no effect
+   * @return the signing configuration, with no previous key
+   * @throws IllegalArgumentException if {@code currentKey} is shorter than {@value #MIN_KEY_BYTES} bytes
    */
   public static CookieSigning hmacSha256(byte[] currentKey) {
     byte[] k = checkKey("currentKey", currentKey);
@@ -68,13 +73,23 @@ public final class CookieSigning {
   /**
    * The same current key, additionally accepting cookies signed with {@code previousKey} (key rotation: deploy the
    * new key as current with the old one as previous, wait at least the cookie lifetime, then drop the previous).
+   *
+   * @param previousKey the retired secret, still accepted for verification only, at least {@value #MIN_KEY_BYTES}
+   *     bytes; copied
+   * @return a new configuration with this one's current key and {@code previousKey} (replacing any previous key
+   *     this one had); this one is unchanged
+   * @throws IllegalArgumentException if {@code previousKey} is shorter than {@value #MIN_KEY_BYTES} bytes
    */
   public CookieSigning withPreviousKey(byte[] previousKey) {
     byte[] k = checkKey("previousKey", previousKey);
     return new CookieSigning(currentIpad, currentOpad, pad(k, IPAD), pad(k, OPAD));
   }
 
-  /** Whether a previous key is accepted. */
+  /**
+   * Whether a previous key is accepted.
+   *
+   * @return {@code true} if this configuration was made by {@link #withPreviousKey(byte[])}
+   */
   public boolean hasPreviousKey() {
     return previousIpad != null;
   }

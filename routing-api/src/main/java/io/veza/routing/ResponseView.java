@@ -19,8 +19,8 @@ public interface ResponseView {
   /**
    * How many times the header {@code name} occurs (names compare case-insensitively); 0 when absent.
    *
-   * @param name the header name
-   * @return the count
+   * @param name the header name, for example {@code "Set-Cookie"}
+   * @return the number of occurrences, &gt;= 0
    */
   int headerCount(CharSequence name);
 
@@ -28,7 +28,7 @@ public interface ResponseView {
    * The value of the {@code index}-th occurrence (0-based, in response order) of header {@code name}.
    *
    * @param name the header name (case-insensitive)
-   * @param index the occurrence
+   * @param index the 0-based occurrence, below {@link #headerCount(CharSequence)}
    * @return the value, or null if there is no such occurrence
    */
   @Nullable CharSequence header(CharSequence name, int index);

@@ -84,7 +84,7 @@ public final class ServerSpec {
   /**
    * The server name.
    *
-   * @return the id
+   * @return the name, unique in its pool (HAProxy's server name)
    */
   public String id() {
     return id;
@@ -93,7 +93,7 @@ public final class ServerSpec {
   /**
    * The address.
    *
-   * @return the address
+   * @return where the gateway connects to
    */
   public InetSocketAddress address() {
     return address;
@@ -102,7 +102,7 @@ public final class ServerSpec {
   /**
    * HAProxy {@code weight}, 0..256.
    *
-   * @return the weight
+   * @return the configured weight, 0..256; 0 takes no load-balanced traffic
    */
   public int weight() {
     return weight;
@@ -233,7 +233,7 @@ public final class ServerSpec {
     /**
      * HAProxy {@code weight <0..256>} (default 1); 0 takes no load-balanced traffic, like DRAIN.
      *
-     * @param weight the weight
+     * @param weight the server's share relative to the others', 0..256 (checked by {@link #build()})
      * @return this builder
      */
     public Builder weight(int weight) {
@@ -310,7 +310,7 @@ public final class ServerSpec {
     /**
      * Validates and builds.
      *
-     * @return the spec
+     * @return the immutable server definition
      * @throws IllegalArgumentException naming the field and the value
      */
     public ServerSpec build() {

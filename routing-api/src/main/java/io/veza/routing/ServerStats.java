@@ -86,6 +86,12 @@ public record ServerStats(String id, int persistentId, int slot, @Nullable InetS
     return statusClass >= 1 && statusClass <= 5 ? responses[statusClass - 1] : responses[5];
   }
 
+  /**
+   * HTTP responses by class ({@code hrsp_1xx} .. {@code hrsp_5xx}, {@code hrsp_other}).
+   *
+   * @return a copy of the counts: index 0..4 for 1xx..5xx, 5 for statuses outside 100..599; changing it does not
+   *     change these statistics
+   */
   @Override
   public long[] responses() {
     return responses.clone();

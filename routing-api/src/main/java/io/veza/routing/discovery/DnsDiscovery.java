@@ -51,7 +51,7 @@ public final class DnsDiscovery implements Discovery {
     /**
      * Resolves {@code host}.
      *
-     * @param host the name
+     * @param host the host name of the {@code server-template}, for example {@code streams.veza.internal}
      * @return its addresses, possibly in any order
      * @throws UnknownHostException when the name does not resolve
      */
@@ -60,7 +60,7 @@ public final class DnsDiscovery implements Discovery {
     /**
      * The JDK resolver ({@link InetAddress#getAllByName}).
      *
-     * @return the resolver
+     * @return a resolver that asks the JDK's name service (and its cache) on every call
      */
     static Resolver jdk() {
       return host -> Arrays.asList(InetAddress.getAllByName(host));
@@ -183,7 +183,7 @@ public final class DnsDiscovery implements Discovery {
   /**
    * The servers for a set of addresses: a pure function of the set (order and duplicates ignored).
    *
-   * @param addresses resolved addresses
+   * @param addresses the addresses the host name resolved to, in any order, duplicates allowed
    * @return the membership, in template-number order
    */
   public List<ServerSpec> membership(List<InetAddress> addresses) {
@@ -285,7 +285,7 @@ public final class DnsDiscovery implements Discovery {
     /**
      * How often to resolve again (HAProxy {@code hold valid}), default 10 s.
      *
-     * @param interval &gt; 0
+     * @param interval the time between two resolutions, &gt; 0 (checked by {@link #build()})
      * @return this builder
      */
     public Builder refreshInterval(Duration interval) {
@@ -296,7 +296,7 @@ public final class DnsDiscovery implements Discovery {
     /**
      * The resolver (default the JDK's); tests give their own so that no DNS server is needed.
      *
-     * @param resolver the resolver
+     * @param resolver what turns the host name into addresses on each refresh
      * @return this builder
      */
     public Builder resolver(Resolver resolver) {
@@ -307,7 +307,7 @@ public final class DnsDiscovery implements Discovery {
     /**
      * Where refreshes run (default the system scheduler).
      *
-     * @param scheduler the scheduler
+     * @param scheduler what runs each refresh when it is due
      * @return this builder
      */
     public Builder scheduler(Scheduler scheduler) {

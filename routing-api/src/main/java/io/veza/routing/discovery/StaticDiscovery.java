@@ -23,8 +23,8 @@ public final class StaticDiscovery implements Discovery {
   /**
    * A source that starts with {@code servers}.
    *
-   * @param servers the initial membership
-   * @return the source
+   * @param servers the initial membership (copied), delivered first when the source starts
+   * @return a new source, not started
    */
   public static StaticDiscovery of(List<ServerSpec> servers) {
     return new StaticDiscovery(Objects.requireNonNull(servers, "servers"));
@@ -60,7 +60,7 @@ public final class StaticDiscovery implements Discovery {
   /**
    * The last membership set.
    *
-   * @return the servers
+   * @return the servers given to {@link #of} or to the last {@link #set}, an unmodifiable list
    */
   public List<ServerSpec> current() {
     synchronized (lock) {

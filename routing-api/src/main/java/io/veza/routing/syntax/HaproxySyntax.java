@@ -332,6 +332,7 @@ public final class HaproxySyntax {
    * @return the value in {@code unit}, 0 .. 2^31-1
    * @throws HaproxySyntaxException naming the field and the value when it is not a time, has an unknown unit,
    *     overflows 2^31-1 units or is a non-zero value below one unit
+   * @throws IllegalArgumentException if {@code unit} is NANOSECONDS, which HAProxy has no keyword in
    */
   public static int time(String field, String text, TimeUnit unit) {
     Objects.requireNonNull(text, "text");
@@ -493,10 +494,10 @@ public final class HaproxySyntax {
    * library's {@code atol} that HAProxy uses for most integers (it reads {@code 2x} as 2 and {@code abc} as 0).
    *
    * @param field the keyword, for messages
-   * @param text the value
+   * @param text the configuration word to read, for example {@code "-1"} or {@code "256"}
    * @param min the lowest accepted value
    * @param max the highest accepted value
-   * @return the value
+   * @return the integer {@code text} denotes, in {@code [min, max]}
    * @throws HaproxySyntaxException naming the field, the range and the value
    */
   public static int integer(String field, String text, int min, int max) {
@@ -538,7 +539,7 @@ public final class HaproxySyntax {
   /**
    * Whether {@code s} is a non-empty RFC 9110 token.
    *
-   * @param s a string
+   * @param s the characters to check, for example a header or cookie name; {@code null} is not a token
    * @return whether every character is a {@link #isTokenChar tchar} and there is at least one
    */
   public static boolean isToken(CharSequence s) {
@@ -556,7 +557,7 @@ public final class HaproxySyntax {
   /**
    * HAProxy's {@code invalid_char}: proxy, server and section names may hold letters, digits, {@code - _ . :}.
    *
-   * @param name a name
+   * @param name a proxy, server or section name as written in the configuration
    * @return the index of the first character HAProxy refuses, or -1 when the name is valid (an empty name has none)
    */
   public static int invalidNameChar(String name) {

@@ -7,6 +7,7 @@ package io.veza.routing.syntax;
 public final class HaproxySyntaxException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** The 0-based index in the line where the error starts, or -1, as {@link #position()} returns it. */
   private final int position;
 
   /**

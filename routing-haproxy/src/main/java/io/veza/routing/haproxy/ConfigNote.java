@@ -17,7 +17,12 @@ public record ConfigNote(String file, int line, String keyword, String text, Str
   /**
    * Validates the components.
    *
-   * @throws NullPointerException if a component is null
+   * @param file the configuration file's name
+   * @param line the 1-based line number
+   * @param keyword the keyword (or ignored word) the note is about
+   * @param text the line as written
+   * @param reason why it was not imported
+   * @throws NullPointerException if {@code file}, {@code keyword}, {@code text} or {@code reason} is null
    */
   public ConfigNote {
     Objects.requireNonNull(file, "file");

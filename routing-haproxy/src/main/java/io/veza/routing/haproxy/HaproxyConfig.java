@@ -102,7 +102,7 @@ public final class HaproxyConfig {
    * Parses a configuration text strictly, with the process environment and the JDK resolver.
    *
    * @param text the configuration (ending with a newline, as HAProxy requires)
-   * @return the configuration
+   * @return the backends, ignored lines and notes the text gives
    * @throws HaproxyConfigException on anything HAProxy refuses or routing does not support
    */
   public static HaproxyConfig parse(String text) {
@@ -112,8 +112,8 @@ public final class HaproxyConfig {
   /**
    * Parses a configuration file strictly, with the process environment and the JDK resolver.
    *
-   * @param file the file
-   * @return the configuration
+   * @param file the path of an {@code haproxy.cfg} (UTF-8, or ISO-8859-1 when it is not valid UTF-8)
+   * @return the backends, ignored lines and notes the file gives
    * @throws IOException if the file cannot be read
    * @throws HaproxyConfigException on anything HAProxy refuses or routing does not support
    */
@@ -124,8 +124,8 @@ public final class HaproxyConfig {
   /**
    * Parses a configuration text leniently: unsupported keywords are listed in {@link #ignored()}.
    *
-   * @param text the configuration
-   * @return the configuration
+   * @param text the configuration (ending with a newline, as HAProxy requires)
+   * @return the backends, ignored lines and notes the text gives
    * @throws HaproxyConfigException on anything HAProxy refuses, and on unsupported settings that cannot be skipped
    */
   public static HaproxyConfig parseLenient(String text) {
@@ -135,8 +135,8 @@ public final class HaproxyConfig {
   /**
    * Parses a configuration file leniently: unsupported keywords are listed in {@link #ignored()}.
    *
-   * @param file the file
-   * @return the configuration
+   * @param file the path of an {@code haproxy.cfg} (UTF-8, or ISO-8859-1 when it is not valid UTF-8)
+   * @return the backends, ignored lines and notes the file gives
    * @throws IOException if the file cannot be read
    * @throws HaproxyConfigException on anything HAProxy refuses, and on unsupported settings that cannot be skipped
    */
@@ -284,7 +284,7 @@ public final class HaproxyConfig {
      * Parses a configuration text.
      *
      * @param text the configuration, ending with a newline as HAProxy requires
-     * @return the configuration
+     * @return the backends, ignored lines and notes the text gives
      * @throws HaproxyConfigException naming file, line and keyword
      */
     public HaproxyConfig parse(String text) {
@@ -298,8 +298,8 @@ public final class HaproxyConfig {
     /**
      * Parses a configuration file (UTF-8, or ISO-8859-1 when it is not valid UTF-8: HAProxy reads bytes).
      *
-     * @param file the file
-     * @return the configuration
+     * @param file the path of an {@code haproxy.cfg}
+     * @return the backends, ignored lines and notes the file gives
      * @throws IOException if it cannot be read
      * @throws HaproxyConfigException naming file, line and keyword
      */

@@ -16,4 +16,7 @@
  * <p>Everything here is a pure function or an immutable value: safe from any number of threads, allocation-free
  * on the lookup path, and with no dependencies beyond {@code java.base}.
  */
+@NullMarked
 package io.veza.routing.hash;
+
+import org.jspecify.annotations.NullMarked;

@@ -396,7 +396,7 @@ public final class ActiveChecker implements AutoCloseable {
     /**
      * The probe run for every checked server.
      *
-     * @param probe the probe
+     * @param probe what one check of one server does (HTTP request, TCP connect, user function); required
      * @return this builder
      */
     public Builder probe(Probe probe) {
@@ -418,7 +418,8 @@ public final class ActiveChecker implements AutoCloseable {
     /**
      * Runs on the caller's executor, which {@link ActiveChecker#close()} does not shut down.
      *
-     * @param executor the executor
+     * @param executor where checks are scheduled and their results recorded, instead of an executor the checker
+     *     creates and owns
      * @return this builder
      */
     public Builder executor(ScheduledExecutorService executor) {
@@ -444,7 +445,8 @@ public final class ActiveChecker implements AutoCloseable {
     /**
      * Seed of the spread jitter, for reproducible schedules.
      *
-     * @param seed the seed
+     * @param seed the seed of the random jitter that {@code spread-checks} adds to each interval; the same seed
+     *     gives the same schedule
      * @return this builder
      */
     public Builder random(long seed) {
@@ -455,7 +457,7 @@ public final class ActiveChecker implements AutoCloseable {
     /**
      * Builds a checker that is not started yet.
      *
-     * @return the checker
+     * @return a new checker that checks nothing until it is started
      * @throws IllegalArgumentException if no probe was set
      */
     public ActiveChecker build() {

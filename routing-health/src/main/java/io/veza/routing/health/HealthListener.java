@@ -17,7 +17,8 @@ public interface HealthListener {
   /**
    * Called once per transition.
    *
-   * @param event the transition
+   * @param event the transition: which server, what changed, the state after it and the check or observation that
+   *     caused it
    */
   void onEvent(HealthEvent event);
 }

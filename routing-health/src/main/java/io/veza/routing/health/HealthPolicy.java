@@ -56,18 +56,30 @@ public final class HealthPolicy {
     this.checkTimeoutNanos = b.checkTimeout == null ? interNanos : b.checkTimeout.toNanos();
   }
 
-  /** HAProxy's defaults: inter 2 s, rise 2, fall 3, no slow start, init-state up, no observe, error-limit 10,
-   * on-error fail-check, no spread, check timeout = inter. */
+  /**
+   * HAProxy's defaults: inter 2 s, rise 2, fall 3, no slow start, init-state up, no observe, error-limit 10,
+   * on-error fail-check, no spread, check timeout = inter.
+   *
+   * @return the shared policy with HAProxy's defaults (equal to {@code builder().build()})
+   */
   public static HealthPolicy defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from HAProxy's defaults. */
+  /**
+   * A builder starting from HAProxy's defaults.
+   *
+   * @return a new builder; {@link Builder#build()} without any setter call gives {@link #defaults()}
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder initialised with this policy's values. */
+  /**
+   * A builder initialised with this policy's values, to derive a policy that differs in a few keywords.
+   *
+   * @return a new builder that builds a policy equal to this one until a setter is called
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.inter = Duration.ofNanos(interNanos);
@@ -86,72 +98,128 @@ public final class HealthPolicy {
     return b;
   }
 
-  /** HAProxy {@code inter}: interval between checks at full health (and the fallback of the others). */
+  /**
+   * HAProxy {@code inter}: interval between checks at full health (and the fallback of the others).
+   *
+   * @return the interval, &gt; 0
+   */
   public Duration inter() {
     return Duration.ofNanos(interNanos);
   }
 
-  /** HAProxy {@code fastinter}: interval while the server is transitional (or after an on-error); defaults to inter. */
+  /**
+   * HAProxy {@code fastinter}: interval while the server is transitional (or after an on-error); defaults to inter.
+   *
+   * @return the interval, &gt; 0; equal to {@link #inter()} when {@code fastinter} was not set
+   */
   public Duration fastInter() {
     return Duration.ofNanos(fastInterNanos);
   }
 
-  /** HAProxy {@code downinter}: interval while the server is DOWN with {@code h == 0}; defaults to inter. */
+  /**
+   * HAProxy {@code downinter}: interval while the server is DOWN with {@code h == 0}; defaults to inter.
+   *
+   * @return the interval, &gt; 0; equal to {@link #inter()} when {@code downinter} was not set
+   */
   public Duration downInter() {
     return Duration.ofNanos(downInterNanos);
   }
 
-  /** HAProxy {@code rise}: consecutive passed checks to go from {@code h = 0} to UP. */
+  /**
+   * HAProxy {@code rise}: consecutive passed checks to go from {@code h = 0} to UP.
+   *
+   * @return the number of checks, in [1, {@value #MAX_RISE_FALL}]
+   */
   public int rise() {
     return rise;
   }
 
-  /** HAProxy {@code fall}: consecutive failed checks to go from full health to DOWN. */
+  /**
+   * HAProxy {@code fall}: consecutive failed checks to go from full health to DOWN.
+   *
+   * @return the number of checks, in [1, {@value #MAX_RISE_FALL}]
+   */
   public int fall() {
     return fall;
   }
 
-  /** {@code rise + fall - 1}: the full-health counter value. */
+  /**
+   * {@code rise + fall - 1}: the full-health counter value.
+   *
+   * @return the highest value of the health counter {@code h}; the server is UP iff {@code h >= rise()}
+   */
   public int maxHealth() {
     return rise + fall - 1;
   }
 
-  /** HAProxy {@code slowstart}: ramp-up window after DOWN/MAINT to UP; {@link Duration#ZERO} = off. */
+  /**
+   * HAProxy {@code slowstart}: ramp-up window after DOWN/MAINT to UP; {@link Duration#ZERO} = off.
+   *
+   * @return the window, &gt;= 0; {@link Duration#ZERO} when slow start is off
+   */
   public Duration slowStart() {
     return Duration.ofNanos(slowStartNanos);
   }
 
-  /** Shape of the slow-start ramp (HAProxy's 16 steps by default, or Envoy's). */
+  /**
+   * Shape of the slow-start ramp (HAProxy's 16 steps by default, or Envoy's).
+   *
+   * @return the curve applied during {@link #slowStart()}
+   */
   public SlowStartCurve slowStartCurve() {
     return slowStartCurve;
   }
 
-  /** HAProxy {@code init-state}. */
+  /**
+   * HAProxy {@code init-state}: the health a server starts with when it is added.
+   *
+   * @return the initial state, {@link InitialState#UP} by default
+   */
   public InitialState initialState() {
     return initialState;
   }
 
-  /** HAProxy {@code observe}. */
+  /**
+   * HAProxy {@code observe}: which passive observations (connect failures, HTTP statuses) count as errors.
+   *
+   * @return the mode, {@link ObserveMode#NONE} by default
+   */
   public ObserveMode observe() {
     return observe;
   }
 
-  /** HAProxy {@code error-limit}: consecutive observed errors that trigger {@link #onError()}. */
+  /**
+   * HAProxy {@code error-limit}: consecutive observed errors that trigger {@link #onError()}.
+   *
+   * @return the limit, &gt; 0 (10 by default)
+   */
   public int errorLimit() {
     return errorLimit;
   }
 
-  /** HAProxy {@code on-error}. */
+  /**
+   * HAProxy {@code on-error}: what happens when {@link #errorLimit()} consecutive errors were observed.
+   *
+   * @return the action, {@link OnErrorAction#FAIL_CHECK} by default
+   */
   public OnErrorAction onError() {
     return onError;
   }
 
-  /** HAProxy {@code spread-checks}: random jitter of ± this percentage of each interval, 0..50. */
+  /**
+   * HAProxy {@code spread-checks}: random jitter of ± this percentage of each interval, 0..50.
+   *
+   * @return the percentage, in [0, 50]; 0 means no jitter
+   */
   public int spreadPercent() {
     return spreadPercent;
   }
 
-  /** HAProxy {@code timeout check}: how long one probe may take before it counts as failed; defaults to inter. */
+  /**
+   * HAProxy {@code timeout check}: how long one probe may take before it counts as failed; defaults to inter.
+   *
+   * @return the timeout, &gt; 0; equal to {@link #inter()} when {@code timeout check} was not set
+   */
   public Duration checkTimeout() {
     return Duration.ofNanos(checkTimeoutNanos);
   }
@@ -217,37 +285,72 @@ public final class HealthPolicy {
 
     private Builder() {}
 
-    /** HAProxy {@code inter} (default 2000 ms), must be &gt; 0. */
+    /**
+     * HAProxy {@code inter} (default 2000 ms), must be &gt; 0.
+     *
+     * @param inter the interval between checks at full health; checked by {@link #build()}
+     * @return this builder
+     */
     public Builder inter(Duration inter) {
       this.inter = inter;
       return this;
     }
 
-    /** HAProxy {@code fastinter}, must be &gt; 0; {@code null} = same as inter (default). */
+    /**
+     * HAProxy {@code fastinter}, must be &gt; 0; {@code null} = same as inter (default).
+     *
+     * @param fastInter the interval while the server is transitional, or {@code null} for {@code inter}; checked
+     *     by {@link #build()}
+     * @return this builder
+     */
     public Builder fastInter(Duration fastInter) {
       this.fastInter = fastInter;
       return this;
     }
 
-    /** HAProxy {@code downinter}, must be &gt; 0; {@code null} = same as inter (default). */
+    /**
+     * HAProxy {@code downinter}, must be &gt; 0; {@code null} = same as inter (default).
+     *
+     * @param downInter the interval while the server is fully DOWN, or {@code null} for {@code inter}; checked by
+     *     {@link #build()}
+     * @return this builder
+     */
     public Builder downInter(Duration downInter) {
       this.downInter = downInter;
       return this;
     }
 
-    /** HAProxy {@code rise} (default 2), in [1, {@value HealthPolicy#MAX_RISE_FALL}]. */
+    /**
+     * HAProxy {@code rise} (default 2), in [1, {@value HealthPolicy#MAX_RISE_FALL}].
+     *
+     * @param rise consecutive passed checks that bring a server from {@code h = 0} to UP; checked by
+     *     {@link #build()}
+     * @return this builder
+     */
     public Builder rise(int rise) {
       this.rise = rise;
       return this;
     }
 
-    /** HAProxy {@code fall} (default 3), in [1, {@value HealthPolicy#MAX_RISE_FALL}]. */
+    /**
+     * HAProxy {@code fall} (default 3), in [1, {@value HealthPolicy#MAX_RISE_FALL}].
+     *
+     * @param fall consecutive failed checks that take a server from full health to DOWN; checked by
+     *     {@link #build()}
+     * @return this builder
+     */
     public Builder fall(int fall) {
       this.fall = fall;
       return this;
     }
 
-    /** HAProxy {@code slowstart} (default 0 = off), must be &gt;= 0. */
+    /**
+     * HAProxy {@code slowstart} (default 0 = off), must be &gt;= 0.
+     *
+     * @param slowStart the ramp-up window after a server comes back UP, {@link Duration#ZERO} for none; checked by
+     *     {@link #build()}
+     * @return this builder
+     */
     public Builder slowStart(Duration slowStart) {
       this.slowStart = slowStart;
       return this;
@@ -257,43 +360,78 @@ public final class HealthPolicy {
      * Shape of the slow-start ramp (default {@link SlowStartCurve#haproxy()}). With
      * {@link SlowStartCurve#haproxyWholeSeconds()} the policy's {@code slowStart} is rounded up to whole seconds, as
      * HAProxy stores it.
+     *
+     * @param curve how the effective weight grows during the slow-start window
+     * @return this builder
      */
     public Builder slowStartCurve(SlowStartCurve curve) {
       this.slowStartCurve = curve;
       return this;
     }
 
-    /** HAProxy {@code init-state} (default {@link InitialState#UP}). */
+    /**
+     * HAProxy {@code init-state} (default {@link InitialState#UP}).
+     *
+     * @param initialState the health a server starts with when it is added
+     * @return this builder
+     */
     public Builder initialState(InitialState initialState) {
       this.initialState = initialState;
       return this;
     }
 
-    /** HAProxy {@code observe} (default {@link ObserveMode#NONE}). */
+    /**
+     * HAProxy {@code observe} (default {@link ObserveMode#NONE}).
+     *
+     * @param observe which passive observations count as errors toward {@code error-limit}
+     * @return this builder
+     */
     public Builder observe(ObserveMode observe) {
       this.observe = observe;
       return this;
     }
 
-    /** HAProxy {@code error-limit} (default 10), must be &gt; 0. */
+    /**
+     * HAProxy {@code error-limit} (default 10), must be &gt; 0.
+     *
+     * @param errorLimit consecutive observed errors that trigger the {@code on-error} action; checked by
+     *     {@link #build()}
+     * @return this builder
+     */
     public Builder errorLimit(int errorLimit) {
       this.errorLimit = errorLimit;
       return this;
     }
 
-    /** HAProxy {@code on-error} (default {@link OnErrorAction#FAIL_CHECK}). */
+    /**
+     * HAProxy {@code on-error} (default {@link OnErrorAction#FAIL_CHECK}).
+     *
+     * @param onError what happens when {@code error-limit} consecutive errors were observed
+     * @return this builder
+     */
     public Builder onError(OnErrorAction onError) {
       this.onError = onError;
       return this;
     }
 
-    /** HAProxy {@code spread-checks} (default 0), in [0, 50] percent. */
+    /**
+     * HAProxy {@code spread-checks} (default 0), in [0, 50] percent.
+     *
+     * @param spreadPercent random jitter applied to each interval, in percent of it; checked by {@link #build()}
+     * @return this builder
+     */
     public Builder spreadPercent(int spreadPercent) {
       this.spreadPercent = spreadPercent;
       return this;
     }
 
-    /** HAProxy {@code timeout check}, must be &gt; 0; {@code null} = same as inter (default). */
+    /**
+     * HAProxy {@code timeout check}, must be &gt; 0; {@code null} = same as inter (default).
+     *
+     * @param checkTimeout how long one probe may take before it counts as failed, or {@code null} for
+     *     {@code inter}; checked by {@link #build()}
+     * @return this builder
+     */
     public Builder checkTimeout(Duration checkTimeout) {
       this.checkTimeout = checkTimeout;
       return this;
@@ -302,6 +440,7 @@ public final class HealthPolicy {
     /**
      * Validates and builds.
      *
+     * @return a new immutable policy with this builder's values
      * @throws IllegalArgumentException naming the first invalid field and its value
      */
     public HealthPolicy build() {

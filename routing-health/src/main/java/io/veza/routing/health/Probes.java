@@ -83,7 +83,7 @@ public final class Probes {
    *
    * @param client the JDK client used for requests (the caller owns it)
    * @param uris the URI to check for each server
-   * @return a builder
+   * @return a builder of the HTTP probe, with the defaults above
    */
   public static HttpProbeBuilder http(HttpClient client, Function<TrackedServer, URI> uris) {
     return new HttpProbeBuilder(Objects.requireNonNull(client, "client"), Objects.requireNonNull(uris, "uris"));
@@ -96,7 +96,7 @@ public final class Probes {
    *
    * @param connectTimeout connect timeout, &gt; 0 (HAProxy {@code timeout connect}); the checker's
    *     {@code checkTimeout} applies as well
-   * @return the probe
+   * @return a probe that passes when a TCP connection to the server's address opens within the timeout
    * @throws IllegalArgumentException if the timeout is not positive
    */
   public static Probe tcp(Duration connectTimeout) {
@@ -262,7 +262,7 @@ public final class Probes {
     /**
      * Builds the probe.
      *
-     * @return the probe
+     * @return a probe that sends this builder's request to each server and passes on an expected status
      */
     public Probe build() {
       String m = method;

@@ -43,7 +43,7 @@ public final class SlowStartCurve {
    * HAProxy's 16-step curve {@code (floor(16*t/S) + 1) / 16}, with the exact time since the server came up and the
    * exact window.
    *
-   * @return the curve
+   * @return the shared HAProxy curve (the default of {@link HealthPolicy.Builder#slowStartCurve})
    */
   public static SlowStartCurve haproxy() {
     return HAPROXY;
@@ -90,7 +90,11 @@ public final class SlowStartCurve {
     return seconds > Long.MAX_VALUE / SECOND ? windowNanos : seconds * SECOND;
   }
 
-  /** Envoy's curve with its defaults: aggression 1.0, min weight 10 %. */
+  /**
+   * Envoy's curve with its defaults: aggression 1.0, min weight 10 %.
+   *
+   * @return the curve equal to {@code envoy(1.0, 10.0)}
+   */
   public static SlowStartCurve envoy() {
     return envoy(1.0, 10.0);
   }
@@ -100,6 +104,7 @@ public final class SlowStartCurve {
    *
    * @param aggression Envoy {@code aggression}, finite and &gt; 0 (1.0 = linear, larger = faster start)
    * @param minWeightPercent Envoy {@code min_weight_percent}, in [0, 100]
+   * @return the curve with these parameters
    * @throws IllegalArgumentException naming the field and the value if out of range
    */
   public static SlowStartCurve envoy(double aggression, double minWeightPercent) {
@@ -112,17 +117,29 @@ public final class SlowStartCurve {
     return new SlowStartCurve(true, aggression, minWeightPercent, false);
   }
 
-  /** Whether this is Envoy's curve (else HAProxy's). */
+  /**
+   * Whether this is Envoy's curve (else HAProxy's).
+   *
+   * @return {@code true} for a curve made by {@link #envoy(double, double)}, {@code false} for {@link #haproxy()}
+   */
   public boolean isEnvoy() {
     return envoy;
   }
 
-  /** Envoy {@code aggression} (1.0 for the HAProxy curve, where it does not apply). */
+  /**
+   * Envoy {@code aggression} (1.0 for the HAProxy curve, where it does not apply).
+   *
+   * @return the aggression, finite and &gt; 0
+   */
   public double aggression() {
     return aggression;
   }
 
-  /** Envoy {@code min_weight_percent} (0 for the HAProxy curve, where it does not apply). */
+  /**
+   * Envoy {@code min_weight_percent} (0 for the HAProxy curve, where it does not apply).
+   *
+   * @return the minimum weight during the ramp, in percent of the configured weight, in [0, 100]
+   */
   public double minWeightPercent() {
     return minWeightPercent;
   }
@@ -132,9 +149,10 @@ public final class SlowStartCurve {
    * {@code windowNanos > 0}. 1.0 once {@code elapsedNanos >= windowNanos} (for {@link #haproxyWholeSeconds()}: once
    * the whole seconds elapsed reach the window rounded up to whole seconds).
    *
-   * @param elapsedNanos time since the server came up
-   * @param windowNanos the slow-start window
-   * @return the fraction, in (0, 1]
+   * @param elapsedNanos nanoseconds since the server came UP; a negative value counts as 0
+   * @param windowNanos the slow-start window {@code S} in nanoseconds, &gt; 0
+   * @return the factor in (0, 1] (in [0, 1] for an Envoy curve with {@code minWeightPercent} 0) by which the
+   *     configured weight is multiplied
    */
   public double factor(long elapsedNanos, long windowNanos) {
     if (wholeSeconds) {

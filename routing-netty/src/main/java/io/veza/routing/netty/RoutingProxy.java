@@ -273,7 +273,7 @@ public final class RoutingProxy implements AutoCloseable {
      * order).
      *
      * @param pathPrefix a path prefix starting with {@code '/'}
-     * @param pool the pool
+     * @param pool the pool that routes the matching requests
      * @return this builder
      * @throws IllegalArgumentException if the prefix does not start with {@code '/'}
      */
@@ -290,7 +290,7 @@ public final class RoutingProxy implements AutoCloseable {
     /**
      * Listening address (default the loopback address).
      *
-     * @param address the address
+     * @param address the local address to accept client connections on, for example the wildcard address
      * @return this builder
      */
     public Builder bindAddress(InetAddress address) {
@@ -301,7 +301,7 @@ public final class RoutingProxy implements AutoCloseable {
     /**
      * Listening port, 0 (default) for an ephemeral one.
      *
-     * @param port the port
+     * @param port the local TCP port to listen on, or 0 for one the system picks
      * @return this builder
      * @throws IllegalArgumentException outside [0, 65535]
      */
@@ -316,7 +316,8 @@ public final class RoutingProxy implements AutoCloseable {
     /**
      * HAProxy {@code timeout connect} (default 1 s).
      *
-     * @param timeout the timeout
+     * @param timeout how long a connection to a backend server may take to open before it counts as a connect
+     *     failure (then retried or redispatched), &gt; 0
      * @return this builder
      * @throws IllegalArgumentException if not positive
      */
@@ -328,7 +329,7 @@ public final class RoutingProxy implements AutoCloseable {
     /**
      * HAProxy {@code timeout server}: the longest wait for a response head (default 10 s); 504 after it.
      *
-     * @param timeout the timeout
+     * @param timeout the longest wait for a backend's response head once the request is sent, &gt; 0
      * @return this builder
      * @throws IllegalArgumentException if not positive
      */
@@ -341,7 +342,7 @@ public final class RoutingProxy implements AutoCloseable {
      * How long a parked keep-alive backend connection waits for reuse before it is closed (default 5 s, HAProxy's
      * {@code pool-purge-delay}). Keep it below the backends' own keep-alive timeout.
      *
-     * @param timeout the timeout
+     * @param timeout how long an idle backend connection is kept for reuse, &gt; 0
      * @return this builder
      * @throws IllegalArgumentException if not positive
      */
@@ -370,7 +371,7 @@ public final class RoutingProxy implements AutoCloseable {
     /**
      * Largest WebSocket frame relayed (default 1 MiB).
      *
-     * @param bytes the bound
+     * @param bytes the largest frame payload, in bytes, relayed in either direction, &gt; 0
      * @return this builder
      * @throws IllegalArgumentException if not positive
      */
@@ -385,7 +386,7 @@ public final class RoutingProxy implements AutoCloseable {
     /**
      * Most parked keep-alive connections per backend server and event loop (default 1024; more are closed).
      *
-     * @param max the bound
+     * @param max how many idle connections to one server each event loop keeps, &gt;= 0 (0: no reuse)
      * @return this builder
      * @throws IllegalArgumentException if negative
      */
@@ -400,7 +401,7 @@ public final class RoutingProxy implements AutoCloseable {
     /**
      * Largest header block accepted from a client or a backend (default 32 KiB); a larger request is answered 400.
      *
-     * @param bytes the bound
+     * @param bytes the largest request or response head, in bytes, at least 1024
      * @return this builder
      * @throws IllegalArgumentException if below 1024
      */
@@ -454,7 +455,7 @@ public final class RoutingProxy implements AutoCloseable {
     /**
      * Runs on the caller's event loops (not shut down by {@link #close()}); by default the proxy owns its own.
      *
-     * @param group the group
+     * @param group the event loops that accept and serve client and backend connections; the caller shuts it down
      * @return this builder
      */
     public Builder eventLoopGroup(EventLoopGroup group) {
@@ -466,7 +467,7 @@ public final class RoutingProxy implements AutoCloseable {
      * Threads of the owned event loop group (default: the available processors, so one per core the process may
      * run on).
      *
-     * @param threads the count
+     * @param threads how many event loop threads the proxy creates, &gt; 0
      * @return this builder
      * @throws IllegalArgumentException if not positive
      */
@@ -481,7 +482,7 @@ public final class RoutingProxy implements AutoCloseable {
     /**
      * Builds the proxy (not started).
      *
-     * @return the proxy
+     * @return a new proxy that listens once it is started
      * @throws IllegalArgumentException without routes
      */
     public RoutingProxy build() {
