@@ -23,6 +23,18 @@ public final class Response implements ResponseView {
   }
 
   /**
+   * Adds a header after the existing ones.
+   *
+   * @param name the header name, for example {@code Cache-Control}
+   * @param value the header value
+   * @return this response
+   */
+  public Response header(String name, String value) {
+    headers.add(new String[] {name, value});
+    return this;
+  }
+
+  /**
    * Adds a {@code Set-Cookie} header after the existing ones.
    *
    * @param value the header value, for example {@code session=abc; path=/}

@@ -66,7 +66,7 @@ class ReadmeQuickStartTest {
     DnsDiscovery.Resolver resolver = host -> List.of(InetAddress.getByName("10.0.1.1"),
         InetAddress.getByName("10.0.1.2"));
     Request request = Request.get("/api/v1/whoami");
-    Response responseView = Response.ok().setCookie("session=abc; path=/");
+    Response responseView = Response.ok().setCookie("session=abc; path=/").header("Cache-Control", "max-age=60");
     InetSocketAddress addr3 = new InetSocketAddress("10.0.0.3", 8080);
 
     // README BEGIN
@@ -89,8 +89,9 @@ class ReadmeQuickStartTest {
     // Stream traffic: /hls/{track_id}/... -> jump consistent hash of the track id; the members come from DNS
     // (server-template stream 16 streams.veza.internal:8080), each with its template number as persistent id
     BackendPool streams = BackendPool.builder("stream")
-        .balance(Balance.pathSegment(1))
+        .balance(Balance.pathSegment(1))                    // balance hash path,field(3,/)
         .keyHasher(KeyHashers.xxh3(fleetSeed))              // the same seed on every gateway
+        .hashSlots(16)                                      // the template's size: only a changed server's keys move
         .build();
     Discovery dns = DnsDiscovery.builder("stream", "streams.veza.internal", 8080).count(16)
         .resolver(resolver).scheduler(scheduler)            // (tests only: no DNS server, manual time)
@@ -120,7 +121,7 @@ class ReadmeQuickStartTest {
     assertFalse(req.replacesCookies(), "no Cookie header: nothing to edit");
     assertEquals(List.of("session=abc; path=/", "SERVERID=" + d.server().cookieValue() + "; path=/"),
         res.setCookies());
-    assertEquals("private", res.cacheControl(), "a cacheable 200 to a GET, nocache");
+    assertEquals("private", res.cacheControl(), "a cacheable 200 (max-age) to a GET, nocache");
     assertTrue(ws.isRegistered());
     assertEquals(List.of("backend-api-1", "backend-api-2", "spare"),
         api.servers().stream().map(Server::id).toList());
@@ -151,9 +152,8 @@ class ReadmeQuickStartTest {
       RouteDecision t = streams.route(Request.get("/hls/" + trackId + "/index.m3u8"));
       assertEquals(Reason.HASHED, t.reason());
       assertNotNull(t.server());
-      // what a Go, Rust or C++ service computes over the same slots: JumpConsistentHash(XXH3_64(seed, utf8), n)
-      int n = slots.get(slots.size() - 1) + 1;
-      int bucket = JumpHash.bucket(KeyHashers.xxh3(FLEET_SEED).hash(trackId), n);
+      // what a Go, Rust or C++ service computes over the same 16 slots: JumpConsistentHash(XXH3_64(seed, utf8), 16)
+      int bucket = JumpHash.bucket(KeyHashers.xxh3(FLEET_SEED).hash(trackId), 16);
       if (slots.contains(bucket)) {
         assertEquals(bucket, t.server().slot(), trackId);
       }
