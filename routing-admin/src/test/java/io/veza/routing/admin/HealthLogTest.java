@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Health transitions logged in HAProxy's words (src/server.c srv_update_status, srv_append_status). */
+@SuppressWarnings("try") // the log stays installed for the block and is removed at its end
 class HealthLogTest {
   private final TestPools.ManualTicker ticker = new TestPools.ManualTicker();
   private final List<String> lines = new ArrayList<>();

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * The checker against real loopback servers, following the tracker's membership. Waits are on events or conditions
  * with a generous upper bound, never on sleeps.
  */
+@SuppressWarnings("try") // a checker held open by try-with-resources runs while the block waits
 class ActiveCheckerTest {
   static final long WAIT_SECONDS = 30;
 

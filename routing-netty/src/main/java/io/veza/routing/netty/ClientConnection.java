@@ -46,8 +46,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+  /** Netty deprecates its own constant (RFC 9110 obsoletes the header), but a proxy must still drop it. */
+  private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
   /** Hop-by-hop headers (RFC 9110 7.6.1) a proxy must not forward (Transfer-Encoding is re-applied, so kept). */
-  private static final AsciiString[] HOP_BY_HOP = {HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+  private static final AsciiString[] HOP_BY_HOP = {HttpHeaderNames.CONNECTION, KEEP_ALIVE,
       PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE,
       HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE};
   /** How often one exchange may find a parked connection already closed before counting it as a failure. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -54,7 +54,7 @@ class RoutingPhasesProperties {
 
   /** What the backend sees: the forwarded Cookie headers after the request phase. */
   private static List<String> forwarded(String... cookieHeaders) {
-    HttpHeaders headers = new DefaultHttpHeaders(false);
+    HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
     for (String h : cookieHeaders) {
       headers.add("Cookie", h);
     }
