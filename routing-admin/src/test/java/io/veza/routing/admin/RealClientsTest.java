@@ -385,10 +385,13 @@ class RealClientsTest {
         {"set server backend-api/backend-api-1 weight 5", null},
         {"disable server backend-api/backend-api-1", "MAINT"},
         {"enable server backend-api/backend-api-1", null}}) {
-      // the command and the read in one connection, so that no check lands in between
+      // The command and the read in one connection, so that a check rarely lands in between. Checks run every
+      // 100 ms, and a passed check ends a forced STOPPING on both sides (HAProxy's check_notify_success calls
+      // srv_set_running), so a step whose status is expected is repeated (it is idempotent) until the read sees
+      // it: a few attempts, each a race lost only to a check landing inside one connection.
       String cmd = step[0] + ";show stat backend-api 4 1";
-      Map<String, String> o = CliTest.csv(lastCsv(socat(ours, cmd))).get(0);
-      Map<String, String> t = CliTest.csv(lastCsv(socat(theirs, cmd))).get(0);
+      Map<String, String> o = commandAndRead(ours, cmd, step[1]);
+      Map<String, String> t = commandAndRead(theirs, cmd, step[1]);
       if (step[1] != null) {
         assertEquals(step[1], o.get("status"), step[0]);
       }
@@ -401,6 +404,18 @@ class RealClientsTest {
       }
       awaitBoth("backend-api-1", s -> s.equals("UP") || s.equals("MAINT") || s.equals("DRAIN"), "settled");
     }
+  }
+
+  /**
+   * Runs {@code cmd} (a command and a {@code show stat} in one connection) and returns the row read; when
+   * {@code expected} is given, repeats up to 5 times until the row's status is that.
+   */
+  private static Map<String, String> commandAndRead(Path socket, String cmd, String expected) throws Exception {
+    Map<String, String> row = CliTest.csv(lastCsv(socat(socket, cmd))).get(0);
+    for (int attempt = 1; attempt < 5 && expected != null && !expected.equals(row.get("status")); attempt++) {
+      row = CliTest.csv(lastCsv(socat(socket, cmd))).get(0);
+    }
+    return row;
   }
 
   /** The output after the first command's (the first line starting with "# "). */
