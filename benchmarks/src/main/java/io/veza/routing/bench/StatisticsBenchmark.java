@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Threads;
  * {@code RunWithRatios} prints {@code time / time without statistics} for every case.
  *
  * <ul>
- *   <li>{@code roundRobin}: no cookie, round robin over 10 servers (the cheapest routing path, so the worst ratio);
+ *   <li>{@code roundRobin}: no cookie, round robin over 10 or 100 servers (the cheapest routing path, so the worst ratio);
  *   <li>{@code cookieHit}: {@code SERVERID=api2}, persisted;
  *   <li>{@code hashedUri}: {@code balance uri}, 1024 distinct URIs;
  *   <li>{@code roundRobinTwoThreads}: round robin from two threads at once on one pool (two stripes, two
@@ -39,6 +39,10 @@ public class StatisticsBenchmark {
 
   @Param({"true", "false"})
   boolean statistics;
+
+  /** Servers per pool: 10, and 100 (each server's counters are their own cache lines). */
+  @Param({"10", "100"})
+  int servers;
 
   private BackendPool api;
   private BackendPool stream;
@@ -70,10 +74,10 @@ public class StatisticsBenchmark {
         .balance(Balance.roundRobin())
         .cookie(CookiePersistence.parse("cookie SERVERID insert indirect nocache").build());
     BackendPool.Builder s = BackendPool.builder("backend-stream").statistics(statistics).balance(Balance.uri());
-    for (int k = 0; k < 10; k++) {
+    for (int k = 0; k < servers; k++) {
       String cookie = "api" + k;
-      a.server("api" + k, InetSocketAddress.createUnresolved("10.0.1." + k, 8080), o -> o.cookie(cookie));
-      s.server("stream" + k, InetSocketAddress.createUnresolved("10.0.2." + k, 8080));
+      a.server("api" + k, InetSocketAddress.createUnresolved("10.0.1." + k % 250, 8080), o -> o.cookie(cookie));
+      s.server("stream" + k, InetSocketAddress.createUnresolved("10.0.2." + k % 250, 8080));
     }
     api = a.build();
     stream = s.build();
