@@ -256,11 +256,12 @@ public final class BackendPool implements AutoCloseable {
   public RouteDecision route(@Nullable RequestView request) {
     RoutingTable t = table;
     int ticket = Stripes.current();
-    int flags = requestFlags(request);
+    CookieStage stage = cookies;
+    // the method's flags serve the cookie stage only (nocache's cacheability, postonly): not read without one
+    int flags = stage == null ? 0 : requestFlags(request);
     int cookieStatus = CookieMatch.NONE;
     int lastDate = 0;
     int firstDate = 0;
-    CookieStage stage = cookies;
     if (stage != null && request != null) {
       int count;
       CharSequence first = null;
