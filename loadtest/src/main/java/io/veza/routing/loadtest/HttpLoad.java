@@ -62,7 +62,12 @@ final class HttpLoad implements AutoCloseable {
     }
   }
 
-  /** One simulated browser on one keep-alive connection. */
+  /**
+   * One simulated browser on one keep-alive connection. Sharable: after a close it is added to the pipeline of its
+   * next connection, which can happen before Netty has taken it out of the closed channel's pipeline (it is on one
+   * open channel at a time).
+   */
+  @io.netty.channel.ChannelHandler.Sharable
   private final class Conn extends SimpleChannelInboundHandler<FullHttpResponse> {
     private Channel channel;
     private String cookie;

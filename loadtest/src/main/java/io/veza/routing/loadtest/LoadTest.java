@@ -50,6 +50,23 @@ public final class LoadTest {
   /** Requests of the measured steady run (see {@link #phase}): enough for 2 bytes per request to exceed the noise. */
   static final long STEADY_REQUESTS = 40_000;
   static final int STEADY_MAX_SECONDS = 30;
+  /**
+   * Steady windows at most: the measure repeats while a window's growth exceeds {@link #steadyBound}. A leak per
+   * request grows the heap in every window; a pool that fills once (Netty's recyclers, allocator caches, sized by the
+   * busiest moment so far) grows it in one.
+   */
+  static final int STEADY_WINDOWS = 3;
+
+  /**
+   * The retained heap growth allowed over a steady window of {@code requests}: 64 KiB of noise in a full GC's heap
+   * reading plus 2 bytes per request. The old leak, one listener per parked connection, was 28 bytes per request.
+   *
+   * @param requests the window's requests
+   * @return the bound in bytes
+   */
+  static long steadyBound(long requests) {
+    return 64 * 1024 + 2 * requests;
+  }
 
   /** Fractions of a phase at which backend-api-1 is killed (even indexes) and restarted (odd). */
   static final double[] KILLS = {0.2, 0.4, 0.6, 0.8};
@@ -79,7 +96,8 @@ public final class LoadTest {
   /** One measured phase of one proxy. */
   public record Phase(String proxy, int round, double seconds, long ok, long failed, Histogram latency,
       List<Second> series, double cpuSeconds, double loadSideCpuSeconds, long wsSent, long wsLost, long heapBefore,
-      long heapAfter, long steadyRequests, long heapSteady, List<String> failures) {
+      long heapAfter, long steadyRequests, long heapSteadyStart, long heapSteady, int steadyWindows,
+      List<String> failures) {
     long requests() {
       return ok + failed;
     }
@@ -110,7 +128,7 @@ public final class LoadTest {
      * already taken): what a leak per request shows as, without the one-time growth of warm-up and first failovers.
      */
     double steadyHeapGrowthPerRequest() {
-      return heapAfter < 0 || heapSteady < 0 ? Double.NaN : (heapSteady - heapAfter) / (double) Math.max(1,
+      return heapSteadyStart < 0 || heapSteady < 0 ? Double.NaN : (heapSteady - heapSteadyStart) / (double) Math.max(1,
           steadyRequests);
     }
   }
@@ -280,30 +298,39 @@ public final class LoadTest {
       Thread.sleep(200);
       long heapAfter = -1;
       long steadyRequests = 0;
+      long heapSteadyStart = -1;
       long heapSteady = -1;
+      int steadyWindows = 0;
       if (proxy.equals("gateway")) {
-        // Two steady runs without kills: the first settles what grows once (JIT, pooled buffers' arenas, caches
-        // sized by the failover), the second is measured. It lasts until STEADY_REQUESTS requests (at most
-        // STEADY_MAX_SECONDS), so a busy machine measures as many requests as an idle one: a leak of a few bytes
-        // per request then stands out against the fixed noise of a full GC's heap reading.
+        // Steady runs without kills: the first settles what grows once (JIT, pooled buffers' arenas, caches sized by
+        // the failover), then windows are measured, each until STEADY_REQUESTS requests (at most STEADY_MAX_SECONDS),
+        // so a busy machine measures as many requests as an idle one: a leak of a few bytes per request then stands
+        // out against the fixed noise of a full GC's heap reading. A window within steadyBound ends the measure; a
+        // leak exceeds it in every one of the STEADY_WINDOWS windows.
         try (HttpLoad settle = new HttpLoad(loadLoop, channel, target, ApiBackend.WHOAMI_PATH, c.connections())) {
           Thread.sleep(TimeUnit.SECONDS.toMillis(Math.max(2, seconds / 4)));
         }
         Thread.sleep(200);
         heapAfter = p.heapAfterFullGc();
-        try (HttpLoad more = new HttpLoad(loadLoop, channel, target, ApiBackend.WHOAMI_PATH, c.connections())) {
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEADY_MAX_SECONDS);
-          while (more.ok.get() + more.failed.get() < STEADY_REQUESTS && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+        long windowStart = heapAfter;
+        do {
+          steadyWindows++;
+          try (HttpLoad more = new HttpLoad(loadLoop, channel, target, ApiBackend.WHOAMI_PATH, c.connections())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEADY_MAX_SECONDS);
+            while (more.ok.get() + more.failed.get() < STEADY_REQUESTS && System.nanoTime() < deadline) {
+              Thread.sleep(50);
+            }
+            steadyRequests = more.ok.get() + more.failed.get();
           }
-          steadyRequests = more.ok.get() + more.failed.get();
-        }
-        Thread.sleep(200);
-        heapSteady = p.heapAfterFullGc();
+          Thread.sleep(200);
+          heapSteadyStart = windowStart;
+          heapSteady = p.heapAfterFullGc();
+          windowStart = heapSteady;
+        } while (heapSteady - heapSteadyStart > steadyBound(steadyRequests) && steadyWindows < STEADY_WINDOWS);
       }
       return new Phase(proxy, round, elapsed / 1e9, load.ok.get(), load.failed.get(), total, List.copyOf(series),
           (cpu1 - cpu0) / (double) ProxyProcess.CLK_TCK, (self1 - self0) / (double) ProxyProcess.CLK_TCK, sent, lost,
-          heapBefore, heapAfter, steadyRequests, heapSteady, List.copyOf(load.failures));
+          heapBefore, heapAfter, steadyRequests, heapSteadyStart, heapSteady, steadyWindows, List.copyOf(load.failures));
     } finally {
       p.close();
     }
@@ -345,9 +372,10 @@ public final class LoadTest {
             + "per core; load side CPU %.2fs%s", p.proxy(), p.round(), p.requests(), p.seconds(), p.rps(), p.p(50),
         p.p(99), p.p(99.9), p.failed(), p.wsSent(), p.wsLost(), p.cpuSeconds(), p.cpuMicrosPerRequest(),
         p.rpsPerCore(), p.loadSideCpuSeconds(), p.heapBefore() < 0 ? "" : String.format(Locale.ROOT,
-            "; heap after full GC %.2f -> %.2f MiB (%.2f bytes/request), then %.2f MiB after %,d more requests "
-                + "without kills (%.2f bytes/request)", p.heapBefore() / 1048576.0, p.heapAfter() / 1048576.0,
-            p.heapGrowthPerRequest(), p.heapSteady() / 1048576.0, p.steadyRequests(), p.steadyHeapGrowthPerRequest()));
+            "; heap after full GC %.2f -> %.2f MiB (%.2f bytes/request), then steady window %d: %.2f -> %.2f MiB "
+                + "over %,d requests without kills (%.2f bytes/request)", p.heapBefore() / 1048576.0,
+            p.heapAfter() / 1048576.0, p.heapGrowthPerRequest(), p.steadyWindows(), p.heapSteadyStart() / 1048576.0,
+            p.heapSteady() / 1048576.0, p.steadyRequests(), p.steadyHeapGrowthPerRequest()));
   }
 
   /** The report: per phase, then the gateway/HAProxy ratios (medians over rounds). */
