@@ -127,35 +127,28 @@ final class Cacheability {
 
   /** Whether {@code s[from, to)} trimmed of spaces and tabs starts with {@code word}, ignoring ASCII case. */
   static boolean startsWithTrimmedIgnoreCase(CharSequence s, int from, int to, String word) {
-    while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
-      from++;
-    }
-    if (to - from < word.length()) {
-      return false;
-    }
-    for (int i = 0; i < word.length(); i++) {
-      char c = s.charAt(from + i);
-      if (c >= 'A' && c <= 'Z') {
-        c = (char) (c + 32);
-      }
-      if (c != word.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
+    from = skipSpaces(s, from, to);
+    return to - from >= word.length() && regionEqualsIgnoreCase(s, from, word);
   }
 
   /** Whether {@code s[from, to)} trimmed of spaces and tabs equals {@code word}, ignoring ASCII case. */
   static boolean equalsTrimmedIgnoreCase(CharSequence s, int from, int to, String word) {
-    while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
-      from++;
-    }
+    from = skipSpaces(s, from, to);
     while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
       to--;
     }
-    if (to - from != word.length()) {
-      return false;
+    return to - from == word.length() && regionEqualsIgnoreCase(s, from, word);
+  }
+
+  private static int skipSpaces(CharSequence s, int from, int to) {
+    while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+      from++;
     }
+    return from;
+  }
+
+  /** Whether {@code s} holds {@code word} (lower case) at {@code from}, ignoring ASCII case. */
+  private static boolean regionEqualsIgnoreCase(CharSequence s, int from, String word) {
     for (int i = 0; i < word.length(); i++) {
       char c = s.charAt(from + i);
       if (c >= 'A' && c <= 'Z') {

@@ -348,6 +348,28 @@ final class Cli {
     return new Target(b, s.get());
   }
 
+  /**
+   * The backend and the server name of {@code <backend>/<server>} for {@code add server} and {@code del server},
+   * where the server need not exist; null after appending HAProxy's error (no trailing newline, as there).
+   */
+  private @Nullable BackendAndName backendAndName(String arg, StringBuilder o) {
+    int slash = arg.indexOf('/', 1);
+    String be = slash < 0 ? arg : arg.substring(0, slash);
+    String sv = slash < 0 ? "" : arg.substring(slash + 1);
+    if (sv.isEmpty()) {
+      o.append("Require 'backend/server'.");
+      return null;
+    }
+    Backend b = backend(be);
+    if (b == null) {
+      o.append("No such backend.");
+      return null;
+    }
+    return new BackendAndName(b, sv);
+  }
+
+  private record BackendAndName(Backend backend, String server) {}
+
   private record Target(Backend backend, Server server) {
     BackendPool pool() {
       return backend.pool();
@@ -755,19 +777,12 @@ final class Cli {
     if (!hasLevel(c, o, AccessLevel.ADMIN)) {
       return;
     }
-    String arg = c.arg(2);
-    int slash = arg.indexOf('/', 1);
-    String be = slash < 0 ? arg : arg.substring(0, slash);
-    String sv = slash < 0 ? "" : arg.substring(slash + 1);
-    if (sv.isEmpty()) {
-      o.append("Require 'backend/server'.");
+    BackendAndName n = backendAndName(c.arg(2), o);
+    if (n == null) {
       return;
     }
-    Backend b = backend(be);
-    if (b == null) {
-      o.append("No such backend.");
-      return;
-    }
+    Backend b = n.backend();
+    String sv = n.server();
     List<String> words = new ArrayList<>();
     for (int i = 3; i < c.args().length; i++) {
       words.add(c.arg(i));
@@ -805,19 +820,12 @@ final class Cli {
     if (!hasLevel(c, o, AccessLevel.ADMIN)) {
       return;
     }
-    String arg = c.arg(2);
-    int slash = arg.indexOf('/', 1);
-    String be = slash < 0 ? arg : arg.substring(0, slash);
-    String sv = slash < 0 ? "" : arg.substring(slash + 1);
-    if (sv.isEmpty()) {
-      o.append("Require 'backend/server'.");
+    BackendAndName n = backendAndName(c.arg(2), o);
+    if (n == null) {
       return;
     }
-    Backend b = backend(be);
-    if (b == null) {
-      o.append("No such backend.");
-      return;
-    }
+    Backend b = n.backend();
+    String sv = n.server();
     Optional<Server> s = b.pool().server(sv);
     if (s.isEmpty()) {
       o.append("No such server.");
