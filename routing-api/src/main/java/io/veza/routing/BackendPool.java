@@ -322,7 +322,9 @@ public final class BackendPool implements AutoCloseable {
       }
     }
     long key = keyHash(request);
-    Server picked = balance(t, key, null, ticket);
+    // a balanced pick with statistics: round robin may count it by position ("Counting picks" in RoundRobin)
+    boolean countable = statistics && cookieStatus == CookieMatch.NONE;
+    Server picked = balance(t, key, null, ticket, countable);
     if (picked == null) {
       if (statistics) {
         noServerDecisions.increment();
@@ -335,7 +337,9 @@ public final class BackendPool implements AutoCloseable {
     } else if (cookieStatus != CookieMatch.NONE) {
       reason = Reason.INVALID_COOKIE; // unknown value, bad signature, maxidle/maxlife expiry
     }
-    RouteDecision d = decision(picked, reason, flags, lastDate, firstDate, ticket);
+    RouteDecision d = countable && reason == Reason.BALANCED && t.activeRoundRobin.countsPicks(ticket)
+        ? RouteDecision.of(picked, reason, flags, lastDate, firstDate)
+        : decision(picked, reason, flags, lastDate, firstDate, ticket);
     if (stickKey != null) {
       stickTable.store(stickKey, picked);
     }
@@ -442,13 +446,19 @@ public final class BackendPool implements AutoCloseable {
    * another server is usable. Null when nothing is usable.
    */
   private @Nullable Server balance(RoutingTable t, long key, @Nullable Server avoid, int ticket) {
+    return balance(t, key, avoid, ticket, false);
+  }
+
+  /** {@link #balance}; {@code countable}: a pick without {@code avoid} is a balanced decision round robin may count. */
+  private @Nullable Server balance(RoutingTable t, long key, @Nullable Server avoid, int ticket, boolean countable) {
     boolean active = t.activeUsable;
     if (key != NO_KEY) {
       return hashed(t, key, active, avoid);
     }
     if (active) {
       RoundRobin rr = t.activeRoundRobin;
-      int slot = avoid == null || avoid.backup() ? rr.next(ticket) : rr.nextAvoiding(ticket, avoid.slot());
+      int slot = avoid == null ? (countable ? rr.nextBalanced(ticket) : rr.next(ticket))
+          : avoid.backup() ? rr.next(ticket) : rr.nextAvoiding(ticket, avoid.slot());
       return slot < 0 ? null : t.server(slot);
     }
     if (config.allBackups) {
@@ -1386,8 +1396,10 @@ public final class BackendPool implements AutoCloseable {
   public PoolStats stats() {
     List<ServerStats> servers = new ArrayList<>();
     long[] reasons = new long[ServerCounters.REASONS];
-    for (Server s : servers()) {
-      ServerStats st = ServerStats.of(s);
+    List<Server> members = servers();
+    long[] counted = table.activePositions().balancedPicks(members);
+    for (int i = 0; i < members.size(); i++) {
+      ServerStats st = ServerStats.of(members.get(i), counted[i]);
       servers.add(st);
       for (int r = 0; r < reasons.length; r++) {
         reasons[r] += st.decisions().getOrDefault(RouteDecision.reason(r), 0L);
@@ -1820,7 +1832,9 @@ public final class BackendPool implements AutoCloseable {
      * Whether the request path keeps the statistics counters that {@link BackendPool#stats()} reports and HAProxy's
      * {@code show stat} prints: decisions per reason ({@code lbtot}), {@code econ}, {@code eresp}, {@code wretr},
      * {@code wredis}, {@code hrsp_*} (default true). Off, those counters stay at 0 and routing skips one
-     * uncontended per-thread atomic add per decision; health, check and session counters are kept either way.
+     * per-thread counter write per decision (uncontended: a cell of the calling thread's stripe; round robin counts
+     * its balanced picks by schedule position, see {@code RoundRobin}); health, check and session counters are kept
+     * either way.
      *
      * @param enabled whether to count
      * @return this builder

@@ -53,7 +53,9 @@ final class RoutingTable {
     this.cookies = cookies;
     this.activePositions = activePositions;
     this.backupPositions = backupPositions;
-    this.activeRoundRobin = previous != null && previous.activeWeights == activeWeights
+    // a schedule counts picks by position and finds their servers in its slots: never shared across a change of a
+    // slot's server (today such a change always passes the slot's weight through 0; this keeps it so whatever the path)
+    this.activeRoundRobin = previous != null && previous.activeWeights == activeWeights && previous.slots == slots
         ? previous.activeRoundRobin : null;
     this.backupRoundRobin = previous != null && previous.backupWeights == backupWeights
         ? previous.backupRoundRobin : null;
@@ -75,7 +77,7 @@ final class RoutingTable {
       return this;
     }
     return new RoutingTable(this,
-        activeRoundRobin != null ? activeRoundRobin : new RoundRobin(activeWeights, activePositions),
+        activeRoundRobin != null ? activeRoundRobin : new RoundRobin(activeWeights, activePositions, slots),
         backupRoundRobin != null ? backupRoundRobin : new RoundRobin(backupWeights, backupPositions));
   }
 
@@ -157,6 +159,11 @@ final class RoutingTable {
 
   RoutingTable withCookies(CookieIndex c) {
     return c == cookies ? this : with(slots, activeWeights, backupWeights, backupUp, activeSelector, backupSelector, c);
+  }
+
+  /** The active round robin's positions, where its counted picks are read ({@link RoundRobin.Positions#balancedPicks}). */
+  RoundRobin.Positions activePositions() {
+    return activePositions;
   }
 
   @Nullable Server server(int slot) {

@@ -33,7 +33,12 @@ final class ServerCounters {
   /** HTTP responses by class: 1xx..5xx, then other ({@code hrsp_1xx} .. {@code hrsp_other}). */
   static final int HRSP_1XX = REASONS + 4;
   static final int HRSP_OTHER = HRSP_1XX + 5;
-  static final int FIELDS = HRSP_OTHER + 1;
+  /**
+   * Balanced picks that round robin counted by position and its stripe's owner folded in here
+   * ({@link RoundRobin#nextBalanced}); read only with the positions' counts, by {@link RoundRobin.Positions#balancedPicks}.
+   */
+  static final int FOLDED_PICKS = HRSP_OTHER + 1;
+  static final int FIELDS = FOLDED_PICKS + 1;
   /** Longs per stripe: the fields rounded up so that stripes are at least 128 bytes apart. */
   private static final int STRIDE = Math.max(16, (FIELDS + 7) & ~7);
   private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
@@ -60,6 +65,17 @@ final class ServerCounters {
 
   void increment(int field) {
     increment(Stripes.current(), field);
+  }
+
+  /** Adds {@code n} to {@code field}'s single-writer cell of {@code stripe}; only that stripe's owner may call it. */
+  void addOwned(int stripe, int field, long n) {
+    int i = stripe * STRIDE + field;
+    CELLS.setOpaque(cells, i, (long) CELLS.getOpaque(cells, i) + n);
+  }
+
+  /** The single-writer cell of {@code stripe} for {@code field}. */
+  long owned(int stripe, int field) {
+    return (long) CELLS.getOpaque(cells, stripe * STRIDE + field);
   }
 
   /** The field's total over every stripe. */

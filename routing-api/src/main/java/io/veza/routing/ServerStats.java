@@ -124,11 +124,12 @@ public record ServerStats(String id, int persistentId, int slot, @Nullable InetS
         + ", responses=" + java.util.Arrays.toString(responses) + "]";
   }
 
-  static ServerStats of(Server s) {
+  /** {@code countedPicks}: the server's balanced picks that round robin counted by position. */
+  static ServerStats of(Server s, long countedPicks) {
     ServerCounters c = s.counters;
     Map<Reason, Long> decisions = new EnumMap<>(Reason.class);
     for (Reason r : Reason.values()) {
-      long n = c.sum(r.ordinal());
+      long n = c.sum(r.ordinal()) + (r == Reason.BALANCED ? countedPicks : 0);
       if (n != 0) {
         decisions.put(r, n);
       }
