@@ -457,8 +457,13 @@ public final class BackendPool implements AutoCloseable {
     }
     if (active) {
       RoundRobin rr = t.activeRoundRobin;
-      int slot = avoid == null ? (countable ? rr.nextBalanced(ticket) : rr.next(ticket))
-          : avoid.backup() ? rr.next(ticket) : rr.nextAvoiding(ticket, avoid.slot());
+      if (countable && avoid == null) {
+        int slot = rr.nextBalanced(ticket);
+        return slot < 0 ? null : t.server(slot);
+      }
+      // with statistics, only counted picks move an owner's position (RoundRobin, "Counting picks")
+      int pick = statistics ? RoundRobin.uncounted(ticket) : ticket;
+      int slot = avoid == null || avoid.backup() ? rr.next(pick) : rr.nextAvoiding(pick, avoid.slot());
       return slot < 0 ? null : t.server(slot);
     }
     if (config.allBackups) {

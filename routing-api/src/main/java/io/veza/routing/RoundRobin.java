@@ -39,23 +39,24 @@ import org.jspecify.annotations.Nullable;
  * each server's count by less than one period, as HAProxy's own round robin does when weights move.
  *
  * <p><b>Counting picks.</b> A statistics counter per server costs 1.1 to 2.3 ns on a 9 ns pick, whatever its layout,
- * because its address is known only at the end of the pick's chain of loads (position, schedule, slot, server). A
- * {@link #nextBalanced balanced pick} of a flat schedule by a stripe's owner therefore counts the <em>position</em>
- * instead, in an array of this schedule owned by that stripe (its address is known once the position is), and the
- * server is found when the count is read: position, schedule, slot, and the slot's server in this schedule's table
- * (a schedule is never shared by tables whose slots differ). When the owner first picks from a newer schedule it
- * folds its counts of the previous one into the servers' counters ({@link ServerCounters#FOLDED_PICKS}), under a
- * per-stripe sequence number that {@link Positions#balancedPicks readers} check; a thread reads the routing table
- * in order, so it never picks from the previous schedule again. Exact: every count has one writer and is read
- * either in its position array or, after the fold, in the server's counter, never both. The owner increments a
- * position count with a plain store (an opaque one, as {@link ServerCounters} uses, measured 0.6 to 1.1 ns more:
- * about what counting by position saves) and readers load it opaque; what that gives up: the JIT may hold a count in
- * a register while a loop that inlines {@code route()} runs, and a 32-bit JVM may tear a {@code long} store
- * (JLS 17.7) that a reader races. Costs: the owner allocates {@code P} longs and folds the previous period once per
- * schedule it picks from (a change of weights, health or membership), and each stripe keeps its last schedule
- * reachable until its owner picks from a newer one.
- * Picks that are not balanced decisions (cookie fallbacks, retries, backups), picks of threads that own no stripe
- * and picks from the tree schedule are counted per server as before.
+ * because its address is known only at the end of the pick's chain of loads (position, schedule, slot, server);
+ * a counter at a fixed address costs nothing measurable. So in a pool with statistics a stripe's owner counts its
+ * {@link #nextBalanced balanced picks} from a flat schedule in one cell next to its position, and moves that
+ * position with nothing else (the pool's other picks take the stripe's shared position: {@link #uncounted}). The
+ * owner's counted picks on one schedule are then consecutive positions from the first one, so each server's share is
+ * known from the schedule alone: the whole periods give it its weight's share each, and the last partial period its
+ * positions among the first ones. The owner records the first position and the count when it starts on a schedule;
+ * when it first picks from a newer one it folds the previous schedule's shares into the servers' counters
+ * ({@link ServerCounters#FOLDED_PICKS}) under a per-stripe sequence number that {@link Positions#balancedPicks
+ * readers} check. A thread reads the routing table in order, so it never picks from the previous schedule again,
+ * and a schedule is never shared by tables whose slots differ. Exact: every counted pick has one writer and is read
+ * either from the live count or, after the fold, in a server's counter, never both. The count is a plain store read
+ * with opaque loads (an opaque store, as {@link ServerCounters} uses, measured 0.6 to 1.1 ns more); what that gives
+ * up: the JIT may hold it in a register while a loop that inlines {@code route()} runs, and a 32-bit JVM may tear a
+ * {@code long} store (JLS 17.7) that a reader races. Costs: O(period) per fold (once per schedule and owner: a change
+ * of weights, health or membership) and per stripe for each {@link BackendPool#stats()}; each stripe keeps its last
+ * counted schedule reachable until its owner counts on a newer one. Picks that are not balanced decisions (cookie
+ * fallbacks, retries), picks of threads that own no stripe, backups and the tree schedule are counted per server.
  */
 final class RoundRobin {
   /** Largest period laid out as a flat schedule. */
@@ -65,6 +66,10 @@ final class RoundRobin {
   private static final int PAD = 16;
   /** Offset of a stripe's shared position from its owner's: 64 bytes, another cache line. */
   private static final int SHARED = 8;
+  /** Offset of the owner's counted picks (statistics) from its position, on the owner's line. */
+  private static final int COUNTED = 1;
+  /** Offset of the id of the schedule the owner counts on ({@link Counting#schedule}), on the owner's line. */
+  private static final int EPOCH = 2;
 
   /**
    * Positions, two per stripe: the owner's (written by the stripe's owner thread only, with a plain load and store)
@@ -116,7 +121,7 @@ final class RoundRobin {
           }
           RoundRobin rr = c.schedule;
           if (rr != null) {
-            rr.addPicks(k, index, stripe);
+            rr.addCounts(c.firstPosition, cells.getOpaque(k * PAD + COUNTED) - c.countedBefore, index, stripe);
           }
           VarHandle.loadLoadFence();
           if ((int) Counting.VERSION.getOpaque(c) == version) {
@@ -146,8 +151,12 @@ final class RoundRobin {
     /** Odd while the owner folds. */
     @SuppressWarnings("unused") // through VERSION
     private int version;
-    /** The schedule whose position counts are live for this stripe, or null. */
+    /** The schedule the owner's counted picks walk now, or null. */
     @Nullable RoundRobin schedule;
+    /** The stripe's counted picks when the owner started on {@link #schedule}. */
+    long countedBefore;
+    /** The position of the first of those picks. */
+    long firstPosition;
   }
 
   private final WeightTree weights;
@@ -160,8 +169,9 @@ final class RoundRobin {
   private final long step;
   /** The table's slots this schedule picks from: how a counted position finds its server. */
   private final SlotArray<Server> slots;
-  /** Flat schedules: per stripe, its owner's balanced picks by position, allocated on the owner's first pick. */
-  private final long @Nullable [] @Nullable [] picks;
+  /** Names this schedule in a stripe's {@link #EPOCH} cell. */
+  private final long id = IDS.incrementAndGet();
+  private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
 
   RoundRobin(WeightTree weights, Positions positions) {
     this(weights, positions, SlotArray.empty());
@@ -178,17 +188,14 @@ final class RoundRobin {
       this.schedule = null;
       this.length = 0;
       this.step = 0;
-      this.picks = null;
     } else if (period <= FLAT_LIMIT) {
       this.schedule = webster(weights, gcd, (int) period);
       this.length = period;
       this.step = 1;
-      this.picks = new long[Stripes.COUNT][];
     } else {
       this.schedule = null;
       this.length = total;
       this.step = step(total, gcd);
-      this.picks = null;
     }
   }
 
@@ -355,29 +362,25 @@ final class RoundRobin {
   }
 
   /**
-   * {@link #next}, for a pick that becomes a {@link RouteDecision.Reason#BALANCED} decision with statistics on: when
-   * {@link #countsPicks} the pick is counted here by position (see "Counting picks"), and the caller must not count
-   * it again.
+   * {@link #next}, for a pick that becomes a {@link RouteDecision.Reason#BALANCED} decision of a pool with statistics:
+   * when {@link #countsPicks} the pick is counted here (see "Counting picks"), and the caller must not count it again.
+   * Such a pool's other picks from this schedule take {@link #uncounted} tickets, so that the owner's position only
+   * moves with counted picks.
    *
    * @param ticket the calling thread's {@link Stripes#current()} ticket
    */
   int nextBalanced(int ticket) {
-    if (length == 0) {
-      return -1;
+    int[] s = schedule;
+    if (s == null || !Stripes.owned(ticket)) {
+      return next(ticket);
+    }
+    AtomicLongArray cells = positions.cells;
+    int cell = Stripes.stripe(ticket) * PAD;
+    if (cells.getPlain(cell + EPOCH) != id) {
+      startCounting(Stripes.stripe(ticket), cell);
     }
     long p = nextPosition(ticket);
-    int[] s = schedule;
-    if (s == null) {
-      return weights.find(p);
-    }
-    if (Stripes.owned(ticket)) {
-      int stripe = Stripes.stripe(ticket);
-      long[] mine = picks[stripe];
-      if (mine == null) {
-        mine = startCounting(stripe);
-      }
-      mine[COUNT_PAD + (int) p]++; // one writer, the stripe's owner
-    }
+    cells.setPlain(cell + COUNTED, cells.getPlain(cell + COUNTED) + 1); // one writer, the stripe's owner
     return s[(int) p];
   }
 
@@ -387,56 +390,74 @@ final class RoundRobin {
   }
 
   /**
-   * The owner's first counted pick from this schedule: folds its counts of the previous schedule into the servers'
-   * counters and makes this one the stripe's live schedule. O(previous period); once per schedule and owner.
+   * The ticket a pool with statistics uses for picks that {@link #nextBalanced} does not count: the same stripe's
+   * shared position.
+   *
+   * @param ticket a {@link Stripes#current()} ticket
+   * @return the bare stripe
    */
-  private long[] startCounting(int stripe) {
+  static int uncounted(int ticket) {
+    return Stripes.stripe(ticket);
+  }
+
+  /**
+   * The owner's first counted pick from this schedule: folds its counted picks of the previous one into the servers'
+   * counters and starts counting on this one. O(previous period); once per schedule and owner.
+   */
+  private void startCounting(int stripe, int cell) {
+    AtomicLongArray cells = positions.cells;
     Counting c = positions.counting[stripe];
     int version = (int) Counting.VERSION.getOpaque(c);
     Counting.VERSION.setOpaque(c, version + 1);
     VarHandle.storeStoreFence();
+    long counted = cells.getPlain(cell + COUNTED);
     RoundRobin previous = c.schedule;
     if (previous != null) {
-      long[] counts = previous.picks[stripe];
-      int[] s = previous.schedule;
-      for (int q = 0; q < s.length; q++) {
-        long n = counts[COUNT_PAD + q];
-        Server server = n == 0 ? null : previous.slots.get(s[q]);
-        if (server != null) {
-          server.counters.addOwned(stripe, ServerCounters.FOLDED_PICKS, n);
-        }
-      }
-      previous.picks[stripe] = null; // never read again: readers see this stripe's schedule is this one
+      previous.foldCounts(stripe, c.firstPosition, counted - c.countedBefore);
     }
-    long[] mine = new long[(int) length + 2 * COUNT_PAD];
-    picks[stripe] = mine;
+    long p = cells.getPlain(cell);
     c.schedule = this;
+    c.countedBefore = counted;
+    c.firstPosition = p < length && p >= 0 ? p : Math.floorMod(p, length); // as nextPosition will take it
+    cells.setPlain(cell + EPOCH, id);
     Counting.VERSION.setRelease(c, version + 2);
-    return mine;
   }
 
-  /** Adds this schedule's counts of {@code stripe} to {@code out[index(server)]}; servers not indexed are skipped. */
-  private void addPicks(int stripe, IdentityHashMap<Server, Integer> index, long[] out) {
-    long[] counts = picks == null ? null : picks[stripe];
+  /**
+   * The servers' shares of {@code picks} consecutive picks of this flat schedule from position {@code first}: every
+   * slot's share of the whole periods, and one more for each position of the last partial period. O(period).
+   */
+  private void forEachCount(long first, long picks, java.util.function.ObjLongConsumer<Server> action) {
     int[] s = schedule;
-    if (counts == null || s == null) {
+    if (s == null || picks <= 0) {
       return;
     }
-    for (int q = 0; q < s.length; q++) {
-      long n = (long) COUNTS.getOpaque(counts, COUNT_PAD + q);
-      if (n != 0) {
-        Server server = slots.get(s[q]);
-        Integer i = server == null ? null : index.get(server);
-        if (i != null) {
-          out[i] += n;
-        }
+    int period = s.length;
+    long whole = picks / period;
+    long rest = picks % period;
+    for (int q = 0; q < period; q++) {
+      long distance = Math.floorMod(q - first, (long) period);
+      long n = whole + (distance < rest ? 1 : 0);
+      Server server = n == 0 ? null : slots.get(s[q]);
+      if (server != null) {
+        action.accept(server, n);
       }
     }
   }
 
-  private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
-  /** Longs before and after a stripe's position counts: 64 bytes, so that no other object shares their lines. */
-  private static final int COUNT_PAD = 8;
+  private void foldCounts(int stripe, long first, long picks) {
+    forEachCount(first, picks, (server, n) -> server.counters.addOwned(stripe, ServerCounters.FOLDED_PICKS, n));
+  }
+
+  /** Adds the servers' shares of the picks to {@code out[index(server)]}; servers not indexed are skipped. */
+  private void addCounts(long first, long picks, IdentityHashMap<Server, Integer> index, long[] out) {
+    forEachCount(first, picks, (server, n) -> {
+      Integer i = index.get(server);
+      if (i != null) {
+        out[i] += n;
+      }
+    });
+  }
 
   /**
    * The next slot other than {@code avoid}, or {@code avoid} when no other slot has a weight (HAProxy's

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.RepeatedTest;
 
 /**
- * Balanced picks counted by position (RoundRobin, "Counting picks") read exactly while they happen: routing threads
- * (more than there are stripes, so that some count by position and some in the servers' shared cells) route round
+ * Balanced picks counted per stripe (RoundRobin, "Counting picks") read exactly while they happen: routing threads
+ * (more than there are stripes, so that some count per stripe and some in the servers' shared cells) route round
  * robin while a mutator changes weights and health (every change a new schedule, so owners keep folding), and a
  * reader takes {@link BackendPool#stats()} all along. Every server's balanced count must never decrease from one read
  * to the next, and once the threads stop each must equal the number of balanced decisions the threads received for it.

@@ -22,7 +22,8 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.Size;
 
 /**
- * Round robin counts the balanced picks of a stripe's owner by position and folds them into the servers' counters
+ * Round robin counts the balanced picks of a stripe's owner per stripe, derives each server's share from the schedule,
+ * and folds the shares into the servers' counters
  * when the owner moves to a newer schedule (RoundRobin, "Counting picks"). These properties compare what is read
  * with a model that counts every pick by the server it returned:
  *
@@ -43,6 +44,7 @@ class CountedPicksProperties {
     public String toString() {
       return switch (kind) {
         case 0 -> value + " picks by ticket " + ticket;
+        case 7 -> value + " uncounted picks (cookie fallbacks, retries) by ticket " + ticket;
         case 1 -> "weight s" + server + " = " + value;
         case 2 -> "s" + server + (value == 0 ? " DOWN" : " UP");
         case 3 -> "replace s" + server + " (same weight, new server)";
@@ -61,6 +63,8 @@ class CountedPicksProperties {
         k < Stripes.COUNT ? k | Stripes.OWNED : k - Stripes.COUNT);
     Arbitrary<Step> pick = Combinators.combine(Arbitraries.integers().between(1, 40), ticket)
         .as((n, t) -> new Step(0, 0, n, t));
+    Arbitrary<Step> uncounted = Combinators.combine(Arbitraries.integers().between(1, 5), ticket)
+        .as((n, t) -> new Step(7, 0, n, t));
     Arbitrary<Step> weight = Combinators.combine(server, Arbitraries.integers().between(0, 5))
         .as((s, w) -> new Step(1, s, w, 0));
     Arbitrary<Step> health = Combinators.combine(server, Arbitraries.integers().between(0, 1))
@@ -68,7 +72,8 @@ class CountedPicksProperties {
     Arbitrary<Step> membership = Combinators.combine(Arbitraries.integers().between(3, 6), server)
         .as((k, s) -> new Step(k, s, 0, 0));
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(8, pick), net.jqwik.api.Tuple.of(2, weight), net.jqwik.api.Tuple.of(2, health),
+        net.jqwik.api.Tuple.of(8, pick), net.jqwik.api.Tuple.of(2, uncounted), net.jqwik.api.Tuple.of(2, weight),
+        net.jqwik.api.Tuple.of(2, health),
         net.jqwik.api.Tuple.of(2, membership)).list().ofMinSize(1).ofMaxSize(60);
   }
 
@@ -98,6 +103,12 @@ class CountedPicksProperties {
               if (counted) {
                 model.merge(server, 1L, Long::sum);
               }
+            }
+          }
+          case 7 -> {
+            // the pool's other picks take the stripe's shared position and are not counted here
+            for (int k = 0; k < step.value(); k++) {
+              Tables.of(pool).activeRoundRobin.next(RoundRobin.uncounted(step.ticket()));
             }
           }
           case 1 -> {
