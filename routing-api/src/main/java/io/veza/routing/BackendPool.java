@@ -322,7 +322,7 @@ public final class BackendPool implements AutoCloseable {
       }
     }
     long key = keyHash(request);
-    // a balanced pick with statistics: round robin may count it by position ("Counting picks" in RoundRobin)
+    // a balanced pick with statistics: round robin may count it itself ("Counting picks" in RoundRobin)
     boolean countable = statistics && cookieStatus == CookieMatch.NONE;
     Server picked = balance(t, key, null, ticket, countable);
     if (picked == null) {
@@ -443,13 +443,9 @@ public final class BackendPool implements AutoCloseable {
 
   /**
    * The balanced pick: by {@code key} when there is one (hash pools), else round robin; avoiding {@code avoid} if
-   * another server is usable. Null when nothing is usable.
+   * another server is usable. Null when nothing is usable. {@code countable}: a pick without {@code avoid} becomes a
+   * balanced decision that round robin may count itself ({@link RoundRobin#nextBalanced}).
    */
-  private @Nullable Server balance(RoutingTable t, long key, @Nullable Server avoid, int ticket) {
-    return balance(t, key, avoid, ticket, false);
-  }
-
-  /** {@link #balance}; {@code countable}: a pick without {@code avoid} is a balanced decision round robin may count. */
   private @Nullable Server balance(RoutingTable t, long key, @Nullable Server avoid, int ticket, boolean countable) {
     boolean active = t.activeUsable;
     if (key != NO_KEY) {
@@ -549,7 +545,7 @@ public final class BackendPool implements AutoCloseable {
       }
       return failed;
     }
-    Server picked = balance(t, keyHash(request), server, ticket);
+    Server picked = balance(t, keyHash(request), server, ticket, false);
     if (picked == null) {
       if (statistics) {
         noServerDecisions.increment();
@@ -1838,7 +1834,7 @@ public final class BackendPool implements AutoCloseable {
      * {@code show stat} prints: decisions per reason ({@code lbtot}), {@code econ}, {@code eresp}, {@code wretr},
      * {@code wredis}, {@code hrsp_*} (default true). Off, those counters stay at 0 and routing skips one
      * per-thread counter write per decision (uncontended: a cell of the calling thread's stripe; round robin counts
-     * its balanced picks by schedule position, see {@code RoundRobin}); health, check and session counters are kept
+     * its balanced picks per thread, see {@code RoundRobin}); health, check and session counters are kept
      * either way.
      *
      * @param enabled whether to count

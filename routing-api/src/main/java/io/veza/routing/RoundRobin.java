@@ -96,7 +96,7 @@ final class RoundRobin {
     }
 
     /**
-     * The balanced picks counted by position ({@link RoundRobin#nextBalanced}) for each of {@code servers}, folded
+     * The balanced picks counted per stripe ({@link RoundRobin#nextBalanced}) for each of {@code servers}, folded
      * ones included: {@code result[i]} belongs to {@code servers.get(i)}. Lock-free: a stripe whose owner folds
      * meanwhile is read again. Allocates.
      */

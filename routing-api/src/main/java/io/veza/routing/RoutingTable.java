@@ -53,8 +53,8 @@ final class RoutingTable {
     this.cookies = cookies;
     this.activePositions = activePositions;
     this.backupPositions = backupPositions;
-    // a schedule counts picks by position and finds their servers in its slots: never shared across a change of a
-    // slot's server (today such a change always passes the slot's weight through 0; this keeps it so whatever the path)
+    // counted picks find their servers through the schedule and its slots: a schedule is never shared across a change
+    // of a slot's server (today such a change always passes the slot's weight through 0; this keeps it so regardless)
     this.activeRoundRobin = previous != null && previous.activeWeights == activeWeights && previous.slots == slots
         ? previous.activeRoundRobin : null;
     this.backupRoundRobin = previous != null && previous.backupWeights == backupWeights

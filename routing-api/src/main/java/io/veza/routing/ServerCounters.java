@@ -34,7 +34,7 @@ final class ServerCounters {
   static final int HRSP_1XX = REASONS + 4;
   static final int HRSP_OTHER = HRSP_1XX + 5;
   /**
-   * Balanced picks that round robin counted by position and its stripe's owner folded in here
+   * Balanced picks that round robin counted per stripe and the stripe's owner folded in here
    * ({@link RoundRobin#nextBalanced}); read only with the positions' counts, by {@link RoundRobin.Positions#balancedPicks}.
    */
   static final int FOLDED_PICKS = HRSP_OTHER + 1;

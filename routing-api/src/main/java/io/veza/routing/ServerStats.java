@@ -124,7 +124,7 @@ public record ServerStats(String id, int persistentId, int slot, @Nullable InetS
         + ", responses=" + java.util.Arrays.toString(responses) + "]";
   }
 
-  /** {@code countedPicks}: the server's balanced picks that round robin counted by position. */
+  /** {@code countedPicks}: the server's balanced picks that round robin counted itself. */
   static ServerStats of(Server s, long countedPicks) {
     ServerCounters c = s.counters;
     Map<Reason, Long> decisions = new EnumMap<>(Reason.class);

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Threads;
 /**
  * The cost of statistics on {@link BackendPool#route}: the same pools built with {@code statistics(true)} (the
  * default: one per-thread counter write per decision, what {@code show stat}'s {@code lbtot} and the decisions per
- * reason come from; round robin counts a balanced pick by its schedule position) and {@code statistics(false)}. DESIGN.md's target: with statistics at most 1.1x without.
+ * reason come from; round robin counts its balanced picks per thread) and {@code statistics(false)}. DESIGN.md's
+ * target: with statistics at most 1.1x without.
  * {@code RunWithRatios} prints {@code time / time without statistics} for every case.
  *
  * <ul>

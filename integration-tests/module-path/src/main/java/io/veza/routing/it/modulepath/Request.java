@@ -2,8 +2,6 @@ package io.veza.routing.it.modulepath;
 
 import io.veza.routing.RequestView;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A gateway's request adapted to {@link RequestView}: a method, a request-target and headers in order (names compare
@@ -12,7 +10,7 @@ import java.util.List;
 public final class Request implements RequestView {
   private final String method;
   private final String uri;
-  private final List<String[]> headers = new ArrayList<>();
+  private final Headers headers = new Headers();
 
   private Request(String method, String uri) {
     this.method = method;
@@ -37,7 +35,7 @@ public final class Request implements RequestView {
    * @return this request
    */
   public Request header(String name, String value) {
-    headers.add(new String[] {name, value});
+    headers.add(name, value);
     return this;
   }
 
@@ -53,24 +51,12 @@ public final class Request implements RequestView {
 
   @Override
   public int headerCount(CharSequence name) {
-    int n = 0;
-    for (String[] h : headers) {
-      if (h[0].equalsIgnoreCase(name.toString())) {
-        n++;
-      }
-    }
-    return n;
+    return headers.count(name);
   }
 
   @Override
   public CharSequence header(CharSequence name, int index) {
-    int n = 0;
-    for (String[] h : headers) {
-      if (h[0].equalsIgnoreCase(name.toString()) && n++ == index) {
-        return h[1];
-      }
-    }
-    return null;
+    return headers.get(name, index);
   }
 
   @Override

@@ -1,13 +1,11 @@
 package io.veza.routing.it.modulepath;
 
 import io.veza.routing.ResponseView;
-import java.util.ArrayList;
-import java.util.List;
 
 /** A backend's response adapted to {@link ResponseView}: a status and headers in order. */
 public final class Response implements ResponseView {
   private final int status;
-  private final List<String[]> headers = new ArrayList<>();
+  private final Headers headers = new Headers();
 
   private Response(int status) {
     this.status = status;
@@ -30,7 +28,7 @@ public final class Response implements ResponseView {
    * @return this response
    */
   public Response header(String name, String value) {
-    headers.add(new String[] {name, value});
+    headers.add(name, value);
     return this;
   }
 
@@ -41,7 +39,7 @@ public final class Response implements ResponseView {
    * @return this response
    */
   public Response setCookie(String value) {
-    headers.add(new String[] {"Set-Cookie", value});
+    headers.add("Set-Cookie", value);
     return this;
   }
 
@@ -52,23 +50,11 @@ public final class Response implements ResponseView {
 
   @Override
   public int headerCount(CharSequence name) {
-    int n = 0;
-    for (String[] h : headers) {
-      if (h[0].equalsIgnoreCase(name.toString())) {
-        n++;
-      }
-    }
-    return n;
+    return headers.count(name);
   }
 
   @Override
   public CharSequence header(CharSequence name, int index) {
-    int n = 0;
-    for (String[] h : headers) {
-      if (h[0].equalsIgnoreCase(name.toString()) && n++ == index) {
-        return h[1];
-      }
-    }
-    return null;
+    return headers.get(name, index);
   }
 }
