@@ -430,12 +430,7 @@ public final class BackendPool implements AutoCloseable {
       return NO_KEY;
     }
     try {
-      long range = config.balance.keyRange(source);
-      if (range == Balance.NO_KEY) {
-        return NO_KEY;
-      }
-      long hash = config.keyHasher.hash(source, Balance.from(range), Balance.to(range));
-      return hash == NO_KEY ? NO_KEY + 1 : hash;
+      return config.balance.keyHash(source, config.keyHasher, NO_KEY);
     } catch (RuntimeException e) {
       return NO_KEY;
     }

@@ -1,5 +1,6 @@
 package io.veza.routing;
 
+import io.veza.routing.hash.KeyHasher;
 import io.veza.routing.syntax.HaproxySyntax;
 import java.util.Objects;
 import java.util.function.Function;
@@ -260,6 +261,29 @@ public final class Balance {
     }
   }
 
+  /**
+   * The hash of the key in {@code source} (a non-null {@link #keySource}), or {@code noKey} when it has none: the
+   * hash of {@link #keyRange}'s range, moved to {@code noKey + 1} if it equals {@code noKey}. For a {@code String}
+   * request-target without a depth limit the search for the {@code '?'} is left to {@link KeyHasher#hashUntil},
+   * which does it in the pass that checks the chars (a separate {@code indexOf} lay on the request's critical path).
+   * Throws what the hasher or a misbehaving {@code CharSequence} throws.
+   */
+  long keyHash(CharSequence source, KeyHasher hasher, long noKey) {
+    if (kind == Kind.URI && depth <= 0 && source instanceof String s) {
+      int length = s.length();
+      int start = pathOnly ? pathStart(s, length) : 0;
+      int limit = len > 0 && length - start > len ? start + len : length;
+      long h = whole ? hasher.hash(s, start, limit) : hasher.hashUntil(s, start, limit, '?');
+      return h == noKey ? noKey + 1 : h;
+    }
+    long range = keyRange(source);
+    if (range == NO_KEY) {
+      return noKey;
+    }
+    long h = hasher.hash(source, from(range), to(range));
+    return h == noKey ? noKey + 1 : h;
+  }
+
   static long pack(int from, int to) {
     return ((long) from << 32) | (to & 0xFFFFFFFFL);
   }
@@ -278,12 +302,6 @@ public final class Balance {
     int remaining = length - start;
     if (len > 0 && remaining > len) {
       remaining = len;
-    }
-    if (depth <= 0 && uri instanceof String s) {
-      // no depth limit: the key runs to the first '?' within the length limit; the JDK's indexOf is vectorised
-      int limit = start + remaining;
-      int query = whole ? -1 : s.indexOf('?', start);
-      return pack(start, query >= 0 && query < limit ? query : limit);
     }
     int slashes = 0;
     int end = start;

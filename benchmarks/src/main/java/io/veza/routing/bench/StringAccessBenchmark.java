@@ -1,7 +1,13 @@
 package io.veza.routing.bench;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +36,13 @@ import org.openjdk.jmh.annotations.State;
  *       reused buffers;</li>
  *   <li>{@code getBytesUtf8}: {@code String.getBytes(UTF_8)}: vectorised, but allocates the array;</li>
  *   <li>{@code orOnly}, {@code copyOnly}, {@code getCharsOnly}: a check or a copy alone, so exact for nothing: the
- *       floors the exact ones are made of.</li>
+ *       floors the exact ones are made of;</li>
+ *   <li>{@code segmentSetString} (JDK 22+; on an older JDK its setup fails and the others run): the one public API
+ *       that reaches the JDK's vectorised ASCII test ({@code String.bytesCompatible}, JDK 25):
+ *       {@code MemorySegment.ofArray(bytes).setString(0, s, UTF_8)} copies an ASCII {@code String}'s bytes without
+ *       allocating, then a pass over the copied bytes 8 at a time proves it was ASCII (a non-ASCII char puts a lead
+ *       byte, which is negative, at its own index; such a string is encoded by {@code getBytes}, which
+ *       allocates). Called through a {@code MethodHandle}, as a release-17 build must, constant-folded by the JIT.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -169,5 +181,72 @@ public class StringAccessBenchmark {
     String s = next();
     s.getChars(0, s.length(), chars, 0);
     return chars[5];
+  }
+
+  @Benchmark
+  public int segmentSetString(Segment segment) throws Throwable {
+    return segment.copy(next());
+  }
+
+  /** {@code MemorySegment.setString} over a reused array, looked up at run time (JDK 22+). */
+  @State(Scope.Thread)
+  public static class Segment {
+    private static final MethodHandle OF_ARRAY;
+    private static final MethodHandle SET_STRING;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    static {
+      MethodHandle ofArray = null;
+      MethodHandle setString = null;
+      try {
+        Class<?> type = Class.forName("java.lang.foreign.MemorySegment");
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        ofArray = lookup.findStatic(type, "ofArray", MethodType.methodType(type, byte[].class))
+            .asType(MethodType.methodType(Object.class, byte[].class));
+        setString = lookup.findVirtual(type, "setString",
+                MethodType.methodType(void.class, long.class, String.class, Charset.class))
+            .asType(MethodType.methodType(void.class, Object.class, long.class, String.class, Charset.class));
+      } catch (ReflectiveOperationException e) {
+        // before JDK 22: setup() says so
+      }
+      OF_ARRAY = ofArray;
+      SET_STRING = setString;
+    }
+
+    /** Room for the UTF-8 of a 256-char key and the terminator setString appends. */
+    private final byte[] bytes = new byte[3 * 256 + 1];
+    private Object segment;
+
+    @Setup
+    public void setup() throws Throwable {
+      if (SET_STRING == null) {
+        throw new UnsupportedOperationException("segmentSetString needs JDK 22+ (java.lang.foreign.MemorySegment)");
+      }
+      segment = (Object) OF_ARRAY.invokeExact(bytes);
+      for (String id : Keys.trackIds(0x5eed_0002L)) {
+        if (copy(id) != id.length()
+            || !java.util.Arrays.equals(bytes, 0, id.length(), id.getBytes(StandardCharsets.US_ASCII), 0, id.length())) {
+          throw new IllegalStateException("setString disagrees on " + id);
+        }
+        if (copy("\u00e9" + id) != -1 || copy(id + "\u0141") != -1) {
+          throw new IllegalStateException("setString accepts a non-ASCII string");
+        }
+      }
+    }
+
+    /** The length of {@code s} if it is ASCII, its bytes copied to {@link #bytes}; else -1. */
+    int copy(String s) throws Throwable {
+      SET_STRING.invokeExact(segment, 0L, s, StandardCharsets.UTF_8);
+      int n = s.length();
+      long seen = 0;
+      int k = 0;
+      for (; k + 8 <= n; k += 8) {
+        seen |= (long) LONGS.get(bytes, k);
+      }
+      for (; k < n; k++) {
+        seen |= bytes[k];
+      }
+      return (seen & 0x8080808080808080L) != 0 ? -1 : n; // a negative tail byte sign-extends into bit 7
+    }
   }
 }

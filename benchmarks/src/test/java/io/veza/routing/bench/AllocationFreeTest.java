@@ -89,6 +89,22 @@ class AllocationFreeTest {
     }
   }
 
+  /** {@code hashUntil} on every path: the one-pass copy, a short key, a non-ASCII key, a non-String sequence. */
+  @Test
+  void keyUntilStopDoesNotAllocate() {
+    KeyHasher xxh3 = KeyHashers.xxh3();
+    String[] uris = new String[ids.length];
+    for (int k = 0; k < ids.length; k++) {
+      uris[k] = (k % 4 == 0 ? "/t/" + k + "?a=" : k % 4 == 1 ? "/tracks/\u00e9" : "/tracks/") + ids[k] + "/m.m3u8?x=1";
+    }
+    StringBuilder builder = new StringBuilder("/tracks/").append(ids[0]).append("?session=1");
+    assertAllocationFree("hashUntil '?'", () -> {
+      String u = uris[i++ & Keys.MASK];
+      return (int) xxh3.hashUntil(u, 0, u.length(), '?');
+    });
+    assertAllocationFree("hashUntil '?' of a StringBuilder", () -> (int) xxh3.hashUntil(builder, 0, builder.length(), '?'));
+  }
+
   @Test
   void selectionWithServersDownDoesNotAllocate() {
     for (int downPercent : new int[] {0, 1, 10, 50, 90}) {

@@ -54,6 +54,29 @@ public interface KeyHasher {
   long hash(CharSequence key, int from, int to);
 
   /**
+   * Hashes chars {@code from} to {@code end} of {@code key}, where {@code end} is the index of the first
+   * {@code stop} char at or after {@code from} and before {@code to}, or {@code to} when there is none: the same value
+   * as {@code hash(key, from, end)}. For a key that ends at a delimiter, such as a request-target up to its
+   * {@code '?'}: an ASCII {@code String} is searched and checked in the one pass that precedes its bulk copy, instead
+   * of a search and then a second pass.
+   *
+   * @param key the characters
+   * @param from index of the first char
+   * @param to index after the last char that may be hashed
+   * @param stop the char that ends the key
+   * @return the 64-bit hash
+   * @throws IndexOutOfBoundsException if {@code from < 0}, {@code to > key.length()} or {@code from > to}
+   */
+  default long hashUntil(CharSequence key, int from, int to, char stop) {
+    java.util.Objects.checkFromToIndex(from, to, key.length());
+    int end = from;
+    while (end < to && key.charAt(end) != stop) {
+      end++;
+    }
+    return hash(key, from, end);
+  }
+
+  /**
    * Hashes all bytes of {@code key}.
    *
    * @param key the bytes to hash

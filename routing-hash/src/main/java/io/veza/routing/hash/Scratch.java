@@ -47,6 +47,30 @@ final class Scratch {
   }
 
   /**
+   * {@link #asciiBytes} that stops at the first {@code stop} char: returns the index of the first {@code stop} in
+   * {@code [from, to)} (or {@code to}) when the chars before it are all ASCII, having copied them to
+   * {@link #bytes}{@code [0, end - from)}; {@code -1} when some char before it is not ASCII (nothing copied). The
+   * chars after the stop are not read.
+   */
+  @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): exact for ASCII, the only case it is used for
+  int asciiBytesUntil(String s, int from, int to, char stop) {
+    int seen = 0;
+    int end = from;
+    for (; end < to; end++) {
+      char c = s.charAt(end);
+      if (c == stop) {
+        break;
+      }
+      seen |= c;
+    }
+    if (seen >= 0x80) {
+      return -1;
+    }
+    s.getBytes(from, end, bytes, 0);
+    return end;
+  }
+
+  /**
    * A view of {@code source[from, to)} for the general reader; {@link RangeView#release} it after use. Returns a fresh
    * object if this thread's view is already in use (a {@code CharSequence} whose {@code charAt} hashes again).
    */

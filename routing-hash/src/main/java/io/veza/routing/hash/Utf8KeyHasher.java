@@ -65,6 +65,24 @@ abstract class Utf8KeyHasher implements KeyHasher {
   }
 
   @Override
+  public final long hashUntil(CharSequence key, int from, int to, char stop) {
+    Objects.checkFromToIndex(from, to, key.length());
+    if (key instanceof String && to - from >= SCRATCH_MIN && to - from <= Scratch.CAPACITY) {
+      // one pass finds the stop and checks the chars before it; a short key is still hashed from the copy
+      Scratch scratch = Scratch.get();
+      int end = scratch.asciiBytesUntil((String) key, from, to, stop);
+      if (end >= 0) {
+        return hash(scratch.bytes, 0, end - from, ByteAccess.ARRAY);
+      }
+    }
+    int end = from;
+    while (end < to && key.charAt(end) != stop) {
+      end++;
+    }
+    return hash(key, from, end);
+  }
+
+  @Override
   public final long hash(byte[] key) {
     return hash(key, 0, key.length, ByteAccess.ARRAY);
   }

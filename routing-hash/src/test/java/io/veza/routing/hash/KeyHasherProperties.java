@@ -84,6 +84,68 @@ class KeyHasherProperties {
     assertEquals(xxh64, KeyHashers.xxh64(seed).hash(builder, from, to));
   }
 
+  /**
+   * {@code hashUntil(key, from, to, stop)} is {@code hash(key, from, end)} with {@code end} the first {@code stop} in
+   * {@code [from, to)} (or {@code to}): stops that occur (ASCII or not) and stops that do not, before and after
+   * non-ASCII chars, for a {@code String} (one-pass scratch copy) and a {@code StringBuilder} (search, then the
+   * reader), both functions, and for a hasher that keeps the interface's default method.
+   */
+  @Property(tries = 1000)
+  void untilIsTheRangeUpToTheStop(@ForAll("keys") String key, @ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 100_000) int a, @ForAll @IntRange(min = 0, max = 100_000) int b,
+      @ForAll @IntRange(min = -1, max = 400) int stopAt, @ForAll("stops") char otherStop) {
+    int from = a % (key.length() + 1);
+    int to = from + b % (key.length() - from + 1);
+    // half the time a char the key has (maybe several times, maybe outside the range), else some other char
+    char stop = stopAt >= 0 && stopAt < key.length() ? key.charAt(stopAt) : otherStop;
+    int end = from;
+    while (end < to && key.charAt(end) != stop) {
+      end++;
+    }
+    StringBuilder builder = new StringBuilder(key);
+    for (KeyHasher h : new KeyHasher[] {KeyHashers.xxh3(seed), KeyHashers.xxh64(seed)}) {
+      long expected = h.hash(key, from, end);
+      assertEquals(expected, h.hashUntil(key, from, to, stop), () -> h + " on " + key);
+      assertEquals(expected, h.hashUntil(builder, from, to, stop), () -> h + " on a StringBuilder");
+      assertEquals(expected, delegating(h).hashUntil(key, from, to, stop), () -> "default method of " + h);
+    }
+  }
+
+  @Provide
+  Arbitrary<Character> stops() {
+    return Arbitraries.of('?', '&', '/', '\u00e9', '\u4e2d', (char) 0xD800, 'a', '\0');
+  }
+
+  /** A hasher that does not override {@link KeyHasher#hashUntil}: the interface's default method is what runs. */
+  private static KeyHasher delegating(KeyHasher h) {
+    return new KeyHasher() {
+      @Override
+      public long hash(CharSequence key) {
+        return h.hash(key);
+      }
+
+      @Override
+      public long hash(CharSequence key, int from, int to) {
+        return h.hash(key, from, to);
+      }
+
+      @Override
+      public long hash(byte[] key) {
+        return h.hash(key);
+      }
+
+      @Override
+      public long hash(byte[] key, int offset, int length) {
+        return h.hash(key, offset, length);
+      }
+
+      @Override
+      public long hash(ByteBuffer key) {
+        return h.hash(key);
+      }
+    };
+  }
+
   /** Every bad range throws {@link IndexOutOfBoundsException}, as {@code subSequence} does. */
   @Property(tries = 300)
   void badRangesThrow(@ForAll("keys") String key, @ForAll int from, @ForAll int to) {
@@ -91,6 +153,10 @@ class KeyHasherProperties {
     assertThrows(IndexOutOfBoundsException.class, () -> key.subSequence(from, to));
     assertThrows(IndexOutOfBoundsException.class, () -> KeyHashers.xxh3().hash(key, from, to));
     assertThrows(IndexOutOfBoundsException.class, () -> KeyHashers.xxh64().hash(new StringBuilder(key), from, to));
+    assertThrows(IndexOutOfBoundsException.class, () -> KeyHashers.xxh3().hashUntil(key, from, to, '?'));
+    assertThrows(IndexOutOfBoundsException.class,
+        () -> KeyHashers.xxh64().hashUntil(new StringBuilder(key), from, to, '?'));
+    assertThrows(IndexOutOfBoundsException.class, () -> delegating(KeyHashers.xxh3()).hashUntil(key, from, to, '?'));
   }
 
   /** Every length 0..300 explicitly, so every XXH3 size class and every tail length is hit. */
