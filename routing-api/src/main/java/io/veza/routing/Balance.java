@@ -269,18 +269,17 @@ public final class Balance {
    * Throws what the hasher or a misbehaving {@code CharSequence} throws.
    */
   long keyHash(CharSequence source, KeyHasher hasher, long noKey) {
+    long h;
     if (kind == Kind.URI && depth <= 0 && source instanceof String s) {
-      int length = s.length();
-      int start = pathOnly ? pathStart(s, length) : 0;
-      int limit = len > 0 && length - start > len ? start + len : length;
-      long h = whole ? hasher.hash(s, start, limit) : hasher.hashUntil(s, start, limit, '?');
-      return h == noKey ? noKey + 1 : h;
+      long bounds = uriBounds(s, s.length());
+      h = whole ? hasher.hash(s, from(bounds), to(bounds)) : hasher.hashUntil(s, from(bounds), to(bounds), '?');
+    } else {
+      long range = keyRange(source);
+      if (range == NO_KEY) {
+        return noKey;
+      }
+      h = hasher.hash(source, from(range), to(range));
     }
-    long range = keyRange(source);
-    if (range == NO_KEY) {
-      return noKey;
-    }
-    long h = hasher.hash(source, from(range), to(range));
     return h == noKey ? noKey + 1 : h;
   }
 
@@ -298,14 +297,12 @@ public final class Balance {
 
   /** HAProxy's {@code get_server_uh}: the scan stops at {@code len}, at the depth-limiting slash, or at '?'. */
   private long uriRange(CharSequence uri, int length) {
-    int start = pathOnly ? pathStart(uri, length) : 0;
-    int remaining = length - start;
-    if (len > 0 && remaining > len) {
-      remaining = len;
-    }
+    long bounds = uriBounds(uri, length);
+    int start = from(bounds);
+    int limit = to(bounds);
     int slashes = 0;
     int end = start;
-    while (remaining-- > 0) {
+    while (end < limit) {
       char c = uri.charAt(end);
       if (c == '/') {
         slashes++;
@@ -318,6 +315,12 @@ public final class Balance {
       end++;
     }
     return pack(start, end);
+  }
+
+  /** Where the URI key may run: from the path's start ({@code path-only}) or 0, for at most {@code len} chars. */
+  private long uriBounds(CharSequence uri, int length) {
+    int start = pathOnly ? pathStart(uri, length) : 0;
+    return pack(start, len > 0 && length - start > len ? start + len : length);
   }
 
   /**

@@ -5,7 +5,9 @@ import java.lang.invoke.VarHandle;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.ObjLongConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -115,8 +117,7 @@ final class RoundRobin {
             Thread.onSpinWait(); // the owner is folding: a few microseconds at most
             continue;
           }
-          java.util.Arrays.fill(stripe, 0L);
-          for (int i = 0; i < total.length; i++) {
+          for (int i = 0; i < total.length; i++) { // every entry rewritten: a retry starts afresh
             stripe[i] = servers.get(i).counters.owned(k, ServerCounters.FOLDED_PICKS);
           }
           RoundRobin rr = c.schedule;
@@ -169,9 +170,9 @@ final class RoundRobin {
   private final long step;
   /** The table's slots this schedule picks from: how a counted position finds its server. */
   private final SlotArray<Server> slots;
+  private static final AtomicLong IDS = new AtomicLong();
   /** Names this schedule in a stripe's {@link #EPOCH} cell. */
   private final long id = IDS.incrementAndGet();
-  private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
 
   RoundRobin(WeightTree weights, Positions positions) {
     this(weights, positions, SlotArray.empty());
@@ -427,7 +428,7 @@ final class RoundRobin {
    * The servers' shares of {@code picks} consecutive picks of this flat schedule from position {@code first}: every
    * slot's share of the whole periods, and one more for each position of the last partial period. O(period).
    */
-  private void forEachCount(long first, long picks, java.util.function.ObjLongConsumer<Server> action) {
+  private void forEachCount(long first, long picks, ObjLongConsumer<Server> action) {
     int[] s = schedule;
     if (s == null || picks <= 0) {
       return;

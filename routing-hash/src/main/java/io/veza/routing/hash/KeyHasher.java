@@ -1,6 +1,7 @@
 package io.veza.routing.hash;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * A 64-bit hash of routing keys (track ids, session ids, ...), defined over bytes.
@@ -68,7 +69,7 @@ public interface KeyHasher {
    * @throws IndexOutOfBoundsException if {@code from < 0}, {@code to > key.length()} or {@code from > to}
    */
   default long hashUntil(CharSequence key, int from, int to, char stop) {
-    java.util.Objects.checkFromToIndex(from, to, key.length());
+    Objects.checkFromToIndex(from, to, key.length());
     int end = from;
     while (end < to && key.charAt(end) != stop) {
       end++;

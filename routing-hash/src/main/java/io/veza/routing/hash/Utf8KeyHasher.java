@@ -75,11 +75,7 @@ abstract class Utf8KeyHasher implements KeyHasher {
         return hash(scratch.bytes, 0, end - from, ByteAccess.ARRAY);
       }
     }
-    int end = from;
-    while (end < to && key.charAt(end) != stop) {
-      end++;
-    }
-    return hash(key, from, end);
+    return KeyHasher.super.hashUntil(key, from, to, stop); // search, then hash the range
   }
 
   @Override
